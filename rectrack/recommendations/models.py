@@ -1,0 +1,279 @@
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from rectrack.taxonomy.models import VocabularyKind
+
+
+class Country(models.Model):
+    """A State: under review, party to a treaty, or recommending (UPR)."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    iso3 = models.CharField(_("ISO 3166 alpha-3 code"), max_length=3, blank=True)
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["iso3"], condition=~Q(iso3=""), name="unique_country_iso3")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MechanismKind(models.TextChoices):
+    UPR = "upr", _("Universal Periodic Review")
+    TREATY_BODY = "treaty_body", _("Treaty body")
+    SPECIAL_PROCEDURE = "special_procedure", _("Special procedure")
+    REGIONAL = "regional", _("Regional mechanism")
+    NATIONAL = "national", _("National body")
+    ILO = "ilo", _("ILO supervisory body")
+    OTHER = "other", _("Other")
+
+
+class Mechanism(models.Model):
+    kind = models.CharField(_("kind"), max_length=30, choices=MechanismKind.choices)
+    name = models.CharField(_("name"), max_length=250)
+    acronym = models.CharField(_("acronym"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("mechanism")
+        verbose_name_plural = _("mechanisms")
+        ordering = ["position", "acronym"]
+
+    def __str__(self) -> str:
+        return self.acronym
+
+
+def upr_cycle_for_session(session: int | None) -> int | None:
+    """The UPR cycle of a Working Group session: 1-12 -> 1, 13-26 -> 2, ...
+
+    Cycles 1 to 4 are 12, 14, 14 and 14 sessions long; later cycles are
+    assumed to keep 14 sessions.
+    """
+    if not session or session < 1:
+        return None
+    if session <= 12:
+        return 1
+    return 2 + (session - 13) // 14
+
+
+class Document(models.Model):
+    """A UN or national document that issues recommendations, by its symbol."""
+
+    symbol = models.CharField(_("symbol"), max_length=100, unique=True, help_text=_("For example A/HRC/43/15."))
+    mechanism = models.ForeignKey(
+        Mechanism, verbose_name=_("mechanism"), on_delete=models.PROTECT, related_name="documents"
+    )
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    title = models.CharField(_("title"), max_length=400, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    session = models.CharField(_("session"), max_length=30, blank=True)
+    upr_session = models.PositiveSmallIntegerField(_("UPR session"), null=True, blank=True)
+    upr_cycle = models.PositiveSmallIntegerField(_("UPR cycle"), null=True, blank=True, db_index=True)
+    url = models.URLField(_("link"), blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True, default="en")
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-date", "symbol"]
+
+    def __str__(self) -> str:
+        return self.symbol
+
+
+class RecommendationKind(models.TextChoices):
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    CONCERN = "concern", _("Concern / observation")
+    PLEDGE = "pledge", _("Voluntary pledge")
+
+
+class UprPosition(models.TextChoices):
+    SUPPORTED = "supported", _("Supported")
+    NOTED = "noted", _("Noted")
+    PARTIALLY_SUPPORTED = "partially_supported", _("Partially supported")
+    PENDING = "pending", _("Pending")
+
+
+class ImplementationStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PARTIALLY_IMPLEMENTED = "partially_implemented", _("Partially implemented")
+    FULLY_IMPLEMENTED = "fully_implemented", _("Fully implemented")
+    NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
+    NO_LONGER_APPLICABLE = "no_longer_applicable", _("No longer applicable")
+
+
+class Priority(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", pgettext_lazy("data source", "Typed in")
+    UHRI = "uhri", _("Universal Human Rights Index")
+    OHCHR_LIST = "ohchr_list", _("OHCHR thematic list")
+    UPR_INFO = "upr_info", _("UPR Info")
+    SPREADSHEET = "spreadsheet", _("Spreadsheet")
+    DEMO = "demo", _("Demonstration data")
+    GENERATED = "generated", _("Generated for benchmarks")
+
+
+_PARAGRAPH_RE = re.compile(r"^\s*(\d{1,4}(?:\.\d{1,4}){0,3})[.)]?\s+")
+
+
+def parse_paragraph(text: str) -> str:
+    """The paragraph reference at the start of a recommendation, "121.2"."""
+    match = _PARAGRAPH_RE.match(text or "")
+    return match.group(1) if match else ""
+
+
+def paragraph_sort_key(paragraph: str) -> str:
+    """A key that sorts "121.2" before "121.10" as text."""
+    parts = re.findall(r"\d+", paragraph or "")
+    return ".".join(part.zfill(5) for part in parts[:4])
+
+
+class Recommendation(models.Model):
+    # UN-side fields: set by import or entry, refreshed by a newer export.
+    mechanism = models.ForeignKey(
+        Mechanism, verbose_name=_("mechanism"), on_delete=models.PROTECT, related_name="recommendations"
+    )
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    paragraph = models.CharField(_("paragraph"), max_length=32, blank=True)
+    paragraph_key = models.CharField(max_length=32, blank=True, editable=False)
+    text = models.TextField(_("text"))
+    language = models.CharField(_("language"), max_length=16, default="en")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=RecommendationKind.choices, default=RecommendationKind.RECOMMENDATION
+    )
+    recommending_states = models.ManyToManyField(
+        Country, verbose_name=_("recommending States"), blank=True, related_name="recommendations_made"
+    )
+    upr_position = models.CharField(_("UPR position"), max_length=30, choices=UprPosition.choices, blank=True)
+    # The document's date, copied here so lists sort and filter on one table.
+    issued_on = models.DateField(_("date"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.MANUAL)
+    external_id = models.CharField(
+        _("external identifier"), max_length=100, blank=True, help_text=_("For example the UHRI annotation id.")
+    )
+    themes = models.ManyToManyField(
+        "taxonomy.Term",
+        verbose_name=_("themes"),
+        blank=True,
+        related_name="theme_of",
+        limit_choices_to={"vocabulary__kind": VocabularyKind.THEME},
+    )
+    affected_persons = models.ManyToManyField(
+        "taxonomy.Term",
+        verbose_name=_("affected persons"),
+        blank=True,
+        related_name="affected_persons_of",
+        limit_choices_to={"vocabulary__kind": VocabularyKind.AFFECTED_PERSONS},
+    )
+    sdgs = models.ManyToManyField(
+        "taxonomy.Term",
+        verbose_name=_("SDG goals and targets"),
+        blank=True,
+        related_name="sdg_of",
+        limit_choices_to={"vocabulary__kind": VocabularyKind.SDG},
+    )
+
+    # National fields: set by the NMIRF, never touched by a re-import.
+    clusters = models.ManyToManyField(
+        "taxonomy.Term",
+        verbose_name=_("national clusters"),
+        blank=True,
+        related_name="cluster_of",
+        limit_choices_to={"vocabulary__kind": VocabularyKind.NATIONAL_CLUSTER},
+    )
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, blank=True)
+    lead_institution = models.ForeignKey(
+        "institutions.Institution",
+        verbose_name=_("lead institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_recommendations",
+    )
+    supporting_institutions = models.ManyToManyField(
+        "institutions.Institution",
+        verbose_name=_("supporting institutions"),
+        blank=True,
+        related_name="supported_recommendations",
+    )
+    status = models.CharField(
+        _("implementation status"),
+        max_length=30,
+        choices=ImplementationStatus.choices,
+        default=ImplementationStatus.NOT_STARTED,
+    )
+
+    # Optimistic concurrency: every save through a service bumps it.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["-issued_on", "document_id", "paragraph_key", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], condition=~Q(external_id=""), name="unique_recommendation_external_id"
+            )
+        ]
+        # The two list orderings (selectors.ORDERINGS), so a page is read
+        # from an index instead of sorting every match.
+        indexes = [
+            models.Index(fields=["-issued_on", "document", "paragraph_key", "id"], name="rec_newest_idx"),
+            models.Index(fields=["issued_on", "document", "paragraph_key", "id"], name="rec_oldest_idx"),
+            models.Index(fields=["status"], name="rec_status_idx"),
+            models.Index(fields=["upr_position"], name="rec_position_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """ "121.2 (A/HRC/43/15)", or the id when there is neither."""
+        symbol = self.document.symbol if self.document_id else ""
+        if self.paragraph and symbol:
+            return f"{self.paragraph} ({symbol})"
+        return self.paragraph or symbol or f"#{self.pk}"
+
+    @property
+    def body(self) -> str:
+        """The text without the leading paragraph number, for excerpts."""
+        return _PARAGRAPH_RE.sub("", self.text, count=1) if self.paragraph else self.text

@@ -1,0 +1,157 @@
+"""Full-text search over recommendation texts, on SQLite FTS5 or PostgreSQL.
+
+One interface for the selectors: `apply_search(queryset, parsed)` filters a
+queryset by a parsed query (see rectrack.lib.search_query), and
+`ranked_ids(...)` returns one page of ids best match first. Each database
+keeps its own index:
+
+- SQLite: an FTS5 table with external content (the recommendation table),
+  kept in step by triggers, tokenised with the Porter stemmer.
+- PostgreSQL: a stored generated tsvector column with a GIN index.
+
+Neither index is declared on the model, so `ensure_search_schema` creates it:
+from a migration, and again after every migrate, because SQLite rebuilds a
+table (dropping its triggers) whenever a migration alters it.
+"""
+
+from django.db import connection as default_connection
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from rectrack.lib.search_query import And, Not, Or, ParsedQuery, Phrase, Word
+
+TABLE = "recommendations_recommendation"
+FTS_TABLE = "recommendations_recommendation_fts"
+PG_CONFIG = "english"
+
+_SQLITE_TRIGGERS = {
+    "recommendation_fts_insert": f"""
+        CREATE TRIGGER IF NOT EXISTS recommendation_fts_insert AFTER INSERT ON {TABLE} BEGIN
+            INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, new.text);
+        END""",
+    "recommendation_fts_delete": f"""
+        CREATE TRIGGER IF NOT EXISTS recommendation_fts_delete AFTER DELETE ON {TABLE} BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, old.text);
+        END""",
+    "recommendation_fts_update": f"""
+        CREATE TRIGGER IF NOT EXISTS recommendation_fts_update AFTER UPDATE OF text ON {TABLE} BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, new.text);
+        END""",
+}
+
+
+def ensure_search_schema(connection=default_connection) -> None:
+    """Create the full-text index if it is missing. Idempotent."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+                f"text, content='{TABLE}', content_rowid='id', "
+                "tokenize='porter unicode61 remove_diacritics 2')"
+            )
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])
+            present = {row[0] for row in cursor.fetchall()}
+            missing = [name for name in _SQLITE_TRIGGERS if name not in present]
+            for name in missing:
+                cursor.execute(_SQLITE_TRIGGERS[name])
+            if missing:
+                # Rows written while the triggers were gone are not indexed.
+                cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_vector tsvector "
+                f"GENERATED ALWAYS AS (to_tsvector('{PG_CONFIG}'::regconfig, coalesce(text, ''))) STORED"
+            )
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS recommendation_search_idx ON {TABLE} USING gin (search_vector)")
+
+
+def rebuild_search_index(connection=default_connection) -> None:
+    """Re-index every text, after a bulk load with the triggers off."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+
+
+# Compiling the query tree -------------------------------------------------
+
+
+def _fts5(node) -> str:
+    """FTS5 MATCH syntax. Every token is quoted, so none is read as syntax."""
+    if isinstance(node, Word):
+        return f'"{node.text}"' + ("*" if node.prefix else "")
+    if isinstance(node, Phrase):
+        return '"' + " ".join(node.words) + '"'
+    if isinstance(node, Or):
+        return "(" + " OR ".join(_fts5(c) for c in node.children) + ")"
+    if isinstance(node, And):
+        positives = [_fts5(c) for c in node.children if not isinstance(c, Not)]
+        negatives = [_fts5(c.child) for c in node.children if isinstance(c, Not)]
+        expression = "(" + " AND ".join(positives) + ")"
+        for negative in negatives:
+            expression = f"({expression} NOT {negative})"
+        return expression
+    raise TypeError(node)
+
+
+def _tsquery(node) -> tuple[str, list[str]]:
+    """A PostgreSQL tsquery expression built from functions over parameters."""
+    if isinstance(node, Word):
+        if node.prefix:
+            return f"to_tsquery('{PG_CONFIG}', %s)", [f"{node.text}:*"]
+        return f"plainto_tsquery('{PG_CONFIG}', %s)", [node.text]
+    if isinstance(node, Phrase):
+        return f"phraseto_tsquery('{PG_CONFIG}', %s)", [" ".join(node.words)]
+    if isinstance(node, Not):
+        sql, params = _tsquery(node.child)
+        return f"(!! {sql})", params
+    operator = " || " if isinstance(node, Or) else " && "
+    parts = [_tsquery(child) for child in node.children]
+    return "(" + operator.join(sql for sql, _ in parts) + ")", [p for _, params in parts for p in params]
+
+
+def _matching_ids_sql(node, vendor: str) -> tuple[str, list[str]]:
+    if vendor == "sqlite":
+        return f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [_fts5(node)]
+    sql, params = _tsquery(node)
+    return f"SELECT id FROM {TABLE} WHERE search_vector @@ {sql}", params
+
+
+def apply_search(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    """Filter recommendations by a parsed search; an empty search filters nothing."""
+    vendor = default_connection.vendor
+    if parsed.include is not None:
+        if vendor == "postgresql":
+            sql, params = _tsquery(parsed.include)
+            queryset = queryset.filter(RawSQL(f"{TABLE}.search_vector @@ {sql}", params, output_field=BooleanField()))
+        else:
+            sql, params = _matching_ids_sql(parsed.include, vendor)
+            queryset = queryset.filter(pk__in=RawSQL(sql, params))
+    if parsed.exclude is not None:
+        sql, params = _matching_ids_sql(parsed.exclude, vendor)
+        queryset = queryset.exclude(pk__in=RawSQL(sql, params))
+    return queryset
+
+
+def ranked_ids(filtered: QuerySet, parsed: ParsedQuery, offset: int, limit: int) -> list[int]:
+    """One page of the ids in `filtered` (already searched), best match first.
+
+    Ties, and searches with nothing to rank by, fall back to newest first.
+    """
+    if parsed.include is None:
+        return list(filtered.order_by("-issued_on", "-id").values_list("id", flat=True)[offset : offset + limit])
+    if default_connection.vendor == "postgresql":
+        sql, params = _tsquery(parsed.include)
+        rank = RawSQL(f"ts_rank_cd({TABLE}.search_vector, {sql}, 1)", params)
+        ordered = filtered.annotate(search_rank=rank).order_by("-search_rank", "-issued_on", "-id")
+        return list(ordered.values_list("id", flat=True)[offset : offset + limit])
+    # SQLite: rank inside FTS5 (bm25), restricted to the filtered ids.
+    inner_sql, inner_params = filtered.order_by().values("id").query.sql_with_params()
+    sql = (
+        f"SELECT f.rowid FROM {FTS_TABLE} f WHERE f.{FTS_TABLE} MATCH %s AND f.rowid IN ({inner_sql}) "
+        "ORDER BY f.rank, f.rowid DESC LIMIT %s OFFSET %s"
+    )
+    with default_connection.cursor() as cursor:
+        cursor.execute(sql, [_fts5(parsed.include), *inner_params, limit, offset])
+        return [row[0] for row in cursor.fetchall()]

@@ -1,0 +1,171 @@
+"""Reading recommendations: search, filters, sorting, and detail."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+
+from rectrack.lib.search_query import ParsedQuery, parse_search_query
+from rectrack.planning.models import Activity, Project
+from rectrack.recommendations.models import Document, Recommendation
+from rectrack.recommendations.search import apply_search, ranked_ids
+from rectrack.taxonomy.models import Term
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+
+
+# Within one date, recommendations keep their order in the document.
+ORDERINGS = {
+    Sort.NEWEST: ("-issued_on", "document_id", "paragraph_key", "id"),
+    Sort.OLDEST: ("issued_on", "document_id", "paragraph_key", "id"),
+}
+
+
+@dataclass
+class RecommendationFilters:
+    """What a list of recommendations is narrowed by. Empty means "any"."""
+
+    search: ParsedQuery = field(default_factory=lambda: parse_search_query(""))
+    mechanisms: list = field(default_factory=list)
+    document_symbol: str = ""
+    upr_cycles: list[int] = field(default_factory=list)
+    upr_positions: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    themes: list[Term] = field(default_factory=list)
+    affected_persons: list[Term] = field(default_factory=list)
+    sdg_goals: list[Term] = field(default_factory=list)
+    sdg_targets: list[Term] = field(default_factory=list)
+    clusters: list[Term] = field(default_factory=list)
+    lead_institutions: list = field(default_factory=list)
+    projects: list = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _with_terms(queryset: QuerySet, relation: str, term_ids) -> QuerySet:
+    through = Recommendation._meta.get_field(relation).remote_field.through
+    return queryset.filter(pk__in=through.objects.filter(term_id__in=term_ids).values("recommendation_id"))
+
+
+def filter_recommendations(filters: RecommendationFilters, queryset: QuerySet | None = None) -> QuerySet:
+    """Recommendations matching every filter (OR within one filter's values).
+
+    Related-set filters use IN subqueries rather than joins, so no row is
+    counted twice and no DISTINCT is needed.
+    """
+    queryset = Recommendation.objects.all() if queryset is None else queryset
+    if filters.mechanisms:
+        queryset = queryset.filter(mechanism__in=filters.mechanisms)
+    if filters.document_symbol:
+        documents = Document.objects.filter(symbol__istartswith=filters.document_symbol.strip())
+        queryset = queryset.filter(document__in=documents.values("pk"))
+    if filters.upr_cycles:
+        queryset = queryset.filter(document__in=Document.objects.filter(upr_cycle__in=filters.upr_cycles).values("pk"))
+    if filters.upr_positions:
+        queryset = queryset.filter(upr_position__in=filters.upr_positions)
+    if filters.kinds:
+        queryset = queryset.filter(kind__in=filters.kinds)
+    if filters.statuses:
+        queryset = queryset.filter(status__in=filters.statuses)
+    if filters.lead_institutions:
+        queryset = queryset.filter(lead_institution__in=filters.lead_institutions)
+    if filters.date_from:
+        queryset = queryset.filter(issued_on__gte=filters.date_from)
+    if filters.date_to:
+        queryset = queryset.filter(issued_on__lte=filters.date_to)
+    if filters.themes:
+        queryset = _with_terms(queryset, "themes", [t.pk for t in filters.themes])
+    if filters.affected_persons:
+        queryset = _with_terms(queryset, "affected_persons", [t.pk for t in filters.affected_persons])
+    if filters.clusters:
+        queryset = _with_terms(queryset, "clusters", [t.pk for t in filters.clusters])
+    if filters.sdg_goals:
+        # A goal matches recommendations tagged with the goal or any of its targets.
+        goal_ids = [t.pk for t in filters.sdg_goals]
+        target_ids = list(Term.objects.filter(parent__in=goal_ids).values_list("pk", flat=True))
+        queryset = _with_terms(queryset, "sdgs", goal_ids + target_ids)
+    if filters.sdg_targets:
+        queryset = _with_terms(queryset, "sdgs", [t.pk for t in filters.sdg_targets])
+    if filters.projects:
+        through = Project.recommendations.through
+        queryset = queryset.filter(
+            pk__in=through.objects.filter(project__in=filters.projects).values("recommendation_id")
+        )
+    return apply_search(queryset, filters.search)
+
+
+def list_queryset() -> QuerySet:
+    """Recommendations with what a list row shows, in a constant number of queries."""
+    return Recommendation.objects.select_related("document", "mechanism", "lead_institution").prefetch_related(
+        Prefetch("themes", queryset=Term.objects.order_by("label")),
+        Prefetch("sdgs", queryset=Term.objects.filter(parent__isnull=True).order_by("position")),
+        "recommending_states",
+    )
+
+
+class RecommendationResults:
+    """A lazily evaluated, sorted result set for Paginator: count() and slicing.
+
+    Only the ids of the requested page are sorted in the database; the page's
+    rows are then loaded with their related data in a fixed number of queries.
+    """
+
+    def __init__(self, queryset: QuerySet, search: ParsedQuery, sort: str):
+        self.queryset = queryset
+        self.search = search
+        self.sort = sort
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.queryset.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Recommendation]:
+        offset = window.start or 0
+        limit = (window.stop or offset) - offset
+        if limit <= 0:
+            return []
+        if self.sort == Sort.RELEVANCE:
+            ids = ranked_ids(self.queryset, self.search, offset, limit)
+        else:
+            ordered = self.queryset.order_by(*ORDERINGS[self.sort])
+            ids = list(ordered.values_list("id", flat=True)[offset : offset + limit])
+        rows = {row.pk: row for row in list_queryset().filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+def search_recommendations(filters: RecommendationFilters, sort: str | None = None) -> RecommendationResults:
+    """Recommendations matching `filters`, sorted; relevance first for a search."""
+    if sort not in (Sort.RELEVANCE, Sort.NEWEST, Sort.OLDEST):
+        sort = None
+    if sort == Sort.RELEVANCE and filters.search.include is None:
+        sort = None
+    sort = sort or (Sort.RELEVANCE if filters.search.include is not None else Sort.NEWEST)
+    return RecommendationResults(filter_recommendations(filters), filters.search, sort)
+
+
+def recommendation_detail(pk: int) -> Recommendation:
+    """A recommendation with everything its page shows."""
+    return (
+        Recommendation.objects.select_related("document__country", "mechanism", "lead_institution")
+        .prefetch_related(
+            Prefetch("themes", queryset=Term.objects.select_related("vocabulary").order_by("label")),
+            Prefetch("affected_persons", queryset=Term.objects.select_related("vocabulary").order_by("label")),
+            Prefetch("sdgs", queryset=Term.objects.select_related("vocabulary", "parent").order_by("position")),
+            Prefetch("clusters", queryset=Term.objects.order_by("label")),
+            "recommending_states",
+            "supporting_institutions",
+            Prefetch("projects", queryset=Project.objects.order_by("name")),
+            Prefetch("activities", queryset=Activity.objects.select_related("lead_institution").order_by("deadline")),
+        )
+        .get(pk=pk)
+    )

@@ -1,0 +1,164 @@
+"""Every write to countries, documents and recommendations goes through here."""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from rectrack.audit.models import Action
+from rectrack.audit.services import create_tracked, record_event, save_tracked
+from rectrack.recommendations.models import (
+    Country,
+    Document,
+    Mechanism,
+    Recommendation,
+    paragraph_sort_key,
+    parse_paragraph,
+    upr_cycle_for_session,
+)
+
+# The fields a national user edits; a re-import never touches them.
+NATIONAL_FIELDS = (
+    "clusters",
+    "priority",
+    "lead_institution",
+    "supporting_institutions",
+    "status",
+)
+UN_FIELDS = (
+    "mechanism",
+    "document",
+    "paragraph",
+    "text",
+    "language",
+    "kind",
+    "recommending_states",
+    "upr_position",
+    "issued_on",
+    "themes",
+    "affected_persons",
+    "sdgs",
+)
+
+
+def country_get_or_create(*, name: str) -> Country:
+    name = " ".join(name.split())
+    country = Country.objects.filter(name__iexact=name).first()
+    return country or Country.objects.create(name=name)
+
+
+def document_get_or_create(
+    *,
+    symbol: str,
+    mechanism: Mechanism,
+    country: Country | None = None,
+    date: date | None = None,
+    upr_session: int | None = None,
+    session: str = "",
+    title: str = "",
+    url: str = "",
+) -> Document:
+    """The document with this symbol, created with these details if new.
+
+    An existing document keeps its details; empty ones are filled in.
+    """
+    symbol = " ".join(symbol.split())
+    document, created = Document.objects.get_or_create(
+        symbol=symbol,
+        defaults={
+            "mechanism": mechanism,
+            "country": country,
+            "date": date,
+            "upr_session": upr_session,
+            "upr_cycle": upr_cycle_for_session(upr_session),
+            "session": session or (str(upr_session) if upr_session else ""),
+            "title": title,
+            "url": url,
+        },
+    )
+    if not created:
+        updates = {}
+        for field, value in (("country", country), ("date", date), ("upr_session", upr_session), ("title", title)):
+            if value and not getattr(document, field):
+                updates[field] = value
+        if updates.get("upr_session"):
+            updates["upr_cycle"] = upr_cycle_for_session(updates["upr_session"])
+        if updates:
+            for field, value in updates.items():
+                setattr(document, field, value)
+            document.save(update_fields=list(updates))
+    return document
+
+
+def _derived(fields: dict[str, Any]) -> dict[str, Any]:
+    """Paragraph from the text when not given, its sort key, the date from the document."""
+    fields = dict(fields)
+    if "text" in fields and not fields.get("paragraph"):
+        fields["paragraph"] = parse_paragraph(fields["text"])
+    if "paragraph" in fields:
+        fields["paragraph_key"] = paragraph_sort_key(fields["paragraph"])
+    document = fields.get("document")
+    if document is not None:
+        fields.setdefault("mechanism", document.mechanism)
+        if not fields.get("issued_on"):
+            fields["issued_on"] = document.date
+    return fields
+
+
+def recommendation_create(*, actor, **fields: Any) -> Recommendation:
+    """Create a recommendation with its classification and national fields.
+
+    The paragraph is read from the start of the text when not given; the
+    date and mechanism default to the document's.
+    """
+    return create_tracked(model=Recommendation, actor=actor, fields=_derived(fields))
+
+
+def recommendation_update(
+    *, recommendation: Recommendation, actor, expected_version: int | None = None, **fields: Any
+) -> dict:
+    """Change a recommendation; refuses a stale `expected_version` (ConflictError)."""
+    return save_tracked(
+        instance=recommendation, actor=actor, fields=_derived(fields), expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def recommendation_assign_to_projects(*, recommendation: Recommendation, projects: Iterable, actor) -> list:
+    """Add the recommendation to projects; returns the projects it was not yet in."""
+    current = set(recommendation.projects.values_list("pk", flat=True))
+    added = [project for project in projects if project.pk not in current]
+    if not added:
+        return []
+    save_tracked(
+        instance=recommendation,
+        actor=actor,
+        fields={"projects": [*recommendation.projects.all(), *added]},
+    )
+    for project in added:
+        record_event(
+            actor=actor,
+            instance=project,
+            action=Action.UPDATED,
+            changes={"recommendations": {"added": [recommendation.reference], "removed": []}},
+        )
+    return added
+
+
+@transaction.atomic
+def recommendation_remove_from_project(*, recommendation: Recommendation, project, actor) -> bool:
+    if not recommendation.projects.filter(pk=project.pk).exists():
+        return False
+    save_tracked(
+        instance=recommendation,
+        actor=actor,
+        fields={"projects": list(recommendation.projects.exclude(pk=project.pk))},
+    )
+    record_event(
+        actor=actor,
+        instance=project,
+        action=Action.UPDATED,
+        changes={"recommendations": {"added": [], "removed": [recommendation.reference]}},
+    )
+    return True
