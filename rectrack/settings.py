@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rectrack.planning",
     "rectrack.dashboard",
     "rectrack.demo",
+    "rectrack.lib",
 ]
 
 MIDDLEWARE = [

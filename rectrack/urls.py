@@ -1,6 +1,15 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("RecTrack administration")
+admin.site.site_title = _("RecTrack administration")
 
 urlpatterns = [
+    path("", include("rectrack.dashboard.urls")),
+    path("accounts/", include("rectrack.accounts.urls")),
+    path("recommendations/", include("rectrack.recommendations.urls")),
+    path("", include("rectrack.planning.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -96,6 +96,32 @@ def record_event(
     )
 
 
+def record_events(*, actor, instances: Iterable[models.Model], action: str, changes_for) -> int:
+    """One history entry per instance, written in one statement.
+
+    `changes_for(instance)` gives each entry's changes; instances must carry
+    their current version when they have one.
+    """
+    instances = list(instances)
+    if not instances:
+        return 0
+    content_type = ContentType.objects.get_for_model(instances[0])
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor if actor and actor.pk else None,
+            actor_name=str(actor) if actor else "",
+            action=action,
+            content_type=content_type,
+            object_id=instance.pk,
+            object_repr=str(instance)[:300],
+            changes=changes_for(instance),
+            object_version=getattr(instance, "version", None),
+        )
+        for instance in instances
+    )
+    return len(instances)
+
+
 def events_since(instance: models.Model, version: int) -> list[AuditEvent]:
     return list(
         AuditEvent.objects.filter(
@@ -172,6 +198,7 @@ def create_tracked(*, model: type[models.Model], actor, fields: Mapping[str, Any
     instance.save()
     for name, value in m2m.items():
         getattr(instance, name).set(value)
-    changes = diff({}, snapshot(instance, fields))
+    after = {**snapshot(instance, plain), **{name: sorted(str(obj) for obj in value) for name, value in m2m.items()}}
+    changes = diff({}, after)
     record_event(actor=actor, instance=instance, action=Action.CREATED, changes=changes)
     return instance

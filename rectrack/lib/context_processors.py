@@ -1,6 +1,24 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from rectrack.accounts.models import Role
+
+# Which navigation entry a URL belongs to, by "namespace:name" prefix.
+_SECTIONS = (
+    ("planning:project", "projects"),
+    ("planning:activity", "activities"),
+    ("recommendations:", "recommendations"),
+    ("dashboard:reporting", "reporting"),
+    ("dashboard:statistics", "statistics"),
+    ("dashboard:settings", "settings"),
+    ("dashboard:home", "dashboard"),
+)
+
 
 def site(request: HttpRequest) -> dict:
-    return {"site_name": settings.SITE_NAME}
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else ""
+    section = next((name for prefix, name in _SECTIONS if view_name.startswith(prefix)), "")
+    user = getattr(request, "user", None)
+    role_label = Role(user.role).label if user is not None and user.is_authenticated else ""
+    return {"site_name": settings.SITE_NAME, "nav_section": section, "role_label": role_label}

@@ -5,9 +5,10 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from rectrack.audit.models import Action
-from rectrack.audit.services import create_tracked, record_event, save_tracked
+from rectrack.audit.services import create_tracked, record_event, record_events, save_tracked
 from rectrack.recommendations.models import (
     Country,
     Document,
@@ -144,6 +145,40 @@ def recommendation_assign_to_projects(*, recommendation: Recommendation, project
             changes={"recommendations": {"added": [recommendation.reference], "removed": []}},
         )
     return added
+
+
+@transaction.atomic
+def project_add_recommendations(*, project, recommendations: Iterable[Recommendation], actor) -> int:
+    """Add many recommendations to a project; returns how many were new to it.
+
+    Each recommendation gets its own history entry and a new version, as if
+    assigned one by one; the project gets one entry listing them.
+    """
+    through = Recommendation.projects.through
+    present = set(through.objects.filter(project=project).values_list("recommendation_id", flat=True))
+    added = {rec.pk: rec for rec in recommendations if rec.pk not in present}
+    if not added:
+        return 0
+    through.objects.bulk_create([through(project=project, recommendation_id=pk) for pk in added])
+    Recommendation.objects.filter(pk__in=list(added)).update(version=F("version") + 1)
+    fresh = (
+        Recommendation.objects.filter(pk__in=list(added))
+        .select_related("document")
+        .only("pk", "version", "paragraph", "document__symbol")
+    )
+    record_events(
+        actor=actor,
+        instances=fresh,
+        action=Action.UPDATED,
+        changes_for=lambda rec: {"projects": {"added": [str(project)], "removed": []}},
+    )
+    record_event(
+        actor=actor,
+        instance=project,
+        action=Action.UPDATED,
+        changes={"recommendations": {"added": [str(rec) for rec in added.values()], "removed": []}},
+    )
+    return len(added)
 
 
 @transaction.atomic

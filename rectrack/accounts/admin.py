@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from rectrack.accounts.models import User
+from rectrack.institutions.models import Membership
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["institution"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "email", "first_name", "last_name", "role", "is_active"]
+    list_filter = ["role", "is_active", "is_staff"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("RecTrack"), {"fields": ["role"]}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("RecTrack"), {"fields": ["email", "first_name", "last_name", "role"]}),
+    )
+    inlines = [MembershipInline]

@@ -1,0 +1,53 @@
+"""The figures and lists of the dashboard."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from rectrack.audit.models import AuditEvent
+from rectrack.planning.models import CLOSED_ACTIVITY_STATUSES, Activity, ActivityStatus, Project, ProjectStatus
+from rectrack.planning.selectors import institution_workload
+from rectrack.recommendations.models import ImplementationStatus, Recommendation
+
+
+@dataclass
+class Overview:
+    projects_total: int
+    projects_active: int
+    recommendations_total: int
+    recommendations_by_status: list[tuple[str, str, int]]
+    activities_total: int
+    activities_open: int
+    activities_overdue: int
+    activities_completed: int
+
+
+def overview(today) -> Overview:
+    projects = Project.objects.aggregate(total=Count("id"), active=Count("id", filter=Q(status=ProjectStatus.ACTIVE)))
+    by_status = dict(Recommendation.objects.order_by().values_list("status").annotate(n=Count("id")))
+    activities = Activity.objects.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=~Q(status__in=CLOSED_ACTIVITY_STATUSES)),
+        overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status__in=CLOSED_ACTIVITY_STATUSES)),
+        completed=Count("id", filter=Q(status=ActivityStatus.COMPLETED)),
+    )
+    return Overview(
+        projects_total=projects["total"],
+        projects_active=projects["active"],
+        recommendations_total=sum(by_status.values()),
+        recommendations_by_status=[
+            (value, label, by_status.get(value, 0)) for value, label in ImplementationStatus.choices
+        ],
+        activities_total=activities["total"],
+        activities_open=activities["open"],
+        activities_overdue=activities["overdue"],
+        activities_completed=activities["completed"],
+    )
+
+
+def my_activities(institution_ids, limit: int = 10):
+    return list(institution_workload(institution_ids)[:limit]) if institution_ids else []
+
+
+def recent_updates(limit: int = 10):
+    return list(AuditEvent.objects.select_related("content_type").order_by("-created_at", "-id")[:limit])

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from rectrack.dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reporting/", views.upcoming, {"section": "reporting"}, name="reporting"),
+    path("statistics/", views.upcoming, {"section": "statistics"}, name="statistics"),
+    path("settings/", views.upcoming, {"section": "settings"}, name="settings"),
+]

@@ -1,0 +1,54 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rectrack.accounts.permissions import institution_ids
+from rectrack.dashboard import selectors
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "overview": selectors.overview(today),
+            "my_activities": selectors.my_activities(institution_ids(request.user)),
+            "has_institutions": bool(institution_ids(request.user)),
+            "recent_updates": selectors.recent_updates(),
+            "today": today,
+        },
+    )
+
+
+# Sections whose capabilities are being built; each page says what will come.
+UPCOMING = {
+    "reporting": (
+        _("Reporting"),
+        _(
+            "Report drafts generated from the database for the Universal Periodic Review and the treaty bodies, "
+            "editable templates, and consultations with the national human rights institution and civil society."
+        ),
+    ),
+    "statistics": (
+        _("Statistics"),
+        _(
+            "Charts and tables of implementation progress by project, institution, mechanism, theme, SDG and "
+            "affected group, follow-up planning coverage and status over time, with exports."
+        ),
+    ),
+    "settings": (
+        _("Settings"),
+        _(
+            "The instance's country, name and languages, users and their roles, institutions and focal points, "
+            "and the management of themes, national clusters and vocabulary mappings. Until then, administrators "
+            "use the administration site."
+        ),
+    ),
+}
+
+
+def upcoming(request: HttpRequest, section: str) -> HttpResponse:
+    title, description = UPCOMING[section]
+    return render(request, "dashboard/upcoming.html", {"title": title, "description": description, "section": section})

@@ -1,0 +1,366 @@
+"""The demonstration instance: Slovenia's three UPR cycles with invented follow-up.
+
+Recommendations, their labels, positions and recommending States are real
+(OHCHR thematic lists, see data/README.md). Institutions are Slovenia's, but
+the assignments, statuses, projects, activities and budgets are invented so
+that every screen has something to show.
+"""
+
+import csv
+import random
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from rectrack.institutions.models import Institution, InstitutionKind, Level
+from rectrack.planning import services as planning_services
+from rectrack.planning.models import ActivityStatus, Project, ProjectStatus
+from rectrack.recommendations import services as recommendation_services
+from rectrack.recommendations.models import (
+    ImplementationStatus,
+    Mechanism,
+    Recommendation,
+    Source,
+    UprPosition,
+)
+from rectrack.recommendations.seed import seed_mechanisms
+from rectrack.taxonomy.models import VocabularyKind
+from rectrack.taxonomy.seed import seed_taxonomy
+from rectrack.taxonomy.services import resolve_term
+
+DATA_FILE = Path(__file__).parent / "data" / "upr_thematic_lists_SVN_CHN.csv"
+COUNTRY = "Slovenia"
+
+
+@dataclass(frozen=True)
+class Review:
+    source_file: str
+    symbol: str
+    upr_session: int
+    closing_day: date
+
+
+REVIEWS = (
+    Review("UPR20__Slovenia_ThematicListRecommendations_E.docx", "A/HRC/28/15", 20, date(2014, 11, 7)),
+    Review("UPR34_Slovenia_Thematic_list_of_Recommendations.docx", "A/HRC/43/15", 34, date(2019, 11, 15)),
+    Review("upr48-slovenia-thematic-list-of-recommendatio.docx", "A/HRC/59/15", 48, date(2025, 1, 31)),
+)
+
+# name, acronym, kind, parent acronym
+INSTITUTIONS = (
+    ("Ministry of Justice", "MJU", InstitutionKind.MINISTRY, None),
+    ("Ministry of Foreign and European Affairs", "MFEA", InstitutionKind.MINISTRY, None),
+    ("Ministry of the Interior", "MNZ", InstitutionKind.MINISTRY, None),
+    ("Ministry of Labour, Family, Social Affairs and Equal Opportunities", "MDDSZ", InstitutionKind.MINISTRY, None),
+    ("Ministry of Education", "MVI", InstitutionKind.MINISTRY, None),
+    ("Ministry of Health", "MZ", InstitutionKind.MINISTRY, None),
+    ("Ministry of Culture", "MK", InstitutionKind.MINISTRY, None),
+    ("Police", "POL", InstitutionKind.AGENCY, "MNZ"),
+    ("Government Office for National Minorities", "UN", InstitutionKind.AGENCY, None),
+    ("Government Office for the Support and Integration of Migrants", "UOIM", InstitutionKind.AGENCY, None),
+    ("Statistical Office of the Republic of Slovenia", "SURS", InstitutionKind.STATISTICS_OFFICE, None),
+    ("National Assembly", "DZ", InstitutionKind.PARLIAMENT, None),
+    ("Supreme Court", "VS", InstitutionKind.JUDICIARY, None),
+    ("Human Rights Ombudsman of the Republic of Slovenia", "VČP", InstitutionKind.NHRI, None),
+    ("Peace Institute", "MI", InstitutionKind.CSO, None),
+)
+
+# First matching keyword (in the themes or the text) decides the lead institution.
+LEAD_RULES = (
+    (("roma", "minorit", "sinti", "traveller"), "UN"),
+    (("migrant", "refugee", "asylum", "stateless"), "UOIM"),
+    (("trafficking", "police", "law enforcement", "hate crime"), "MNZ"),
+    (("ratif", "accession", "acceptance of international", "cooperation with", "treaty bod", "international instrument",
+      "special procedure", "development cooperation"), "MFEA"),
+    (("women", "gender", "domestic violence", "discrimination against women", "equality", "disabilit", "older person",
+      "poverty", "social", "labour", "child", "family"), "MDDSZ"),
+    (("education", "school", "teacher"), "MVI"),
+    (("health",), "MZ"),
+    (("torture", "detention", "justice", "judic", "court", "prison", "ombudsman", "national human rights institution",
+      "nhri"), "MJU"),
+)  # fmt: skip
+
+PROJECTS = (
+    (
+        "Equality & non-discrimination",
+        "Action plan on equal treatment and the fight against discrimination, hate speech and hate crime.",
+        ("discrimination", "equality", "hate"),
+        "MDDSZ",
+    ),
+    (
+        "Rights of the Roma community",
+        "National programme of measures for the Roma: housing, education, employment and health.",
+        ("roma",),
+        "UN",
+    ),
+    (
+        "Violence against women",
+        "Resolution on the prevention of domestic violence and violence against women, and the Istanbul Convention.",
+        ("violence against women", "domestic violence", "gender-based"),
+        "MDDSZ",
+    ),
+    (
+        "Ratification of international instruments",
+        "Signature, ratification and accession to the core human rights instruments and their optional protocols.",
+        ("ratif", "accede", "accession"),
+        "MFEA",
+    ),
+    (
+        "Migrants, refugees and asylum seekers",
+        "Reception, integration and protection of migrants, refugees, asylum seekers and stateless persons.",
+        ("migrant", "refugee", "asylum", "stateless"),
+        "UOIM",
+    ),
+    (
+        "Rights of the child",
+        "Child protection, juvenile justice and the Children's Houses (Barnahus) programme.",
+        ("child",),
+        "MDDSZ",
+    ),
+    (
+        "Trafficking in human beings",
+        "Identification and protection of victims and prosecution of trafficking.",
+        ("trafficking",),
+        "MNZ",
+    ),
+)
+
+ACTIVITIES = (
+    ("Draft amendments to the Protection against Discrimination Act", "MJU", "Equality & non-discrimination",
+     ("discrimination",), ActivityStatus.IN_PROGRESS, 45_000, -200, 120),
+    ("Training of judges and prosecutors on hate crime", "MJU", "Equality & non-discrimination",
+     ("hate",), ActivityStatus.COMPLETED, 28_000, -420, -60),
+    ("National campaign against hate speech online", "MDDSZ", "Equality & non-discrimination",
+     ("hate speech",), ActivityStatus.DELAYED, 120_000, -300, -20),
+    ("Roma settlements: water and electricity connections", "UN", "Rights of the Roma community",
+     ("roma",), ActivityStatus.IN_PROGRESS, 850_000, -500, 240),
+    ("Roma teaching assistants in primary schools", "MVI", "Rights of the Roma community",
+     ("roma",), ActivityStatus.COMPLETED, 310_000, -700, -100),
+    ("Employment programme for Roma women", "MDDSZ", "Rights of the Roma community",
+     ("roma",), ActivityStatus.PLANNED, 95_000, 30, 400),
+    ("Action plan on GREVIO's recommendations under the Istanbul Convention", "MDDSZ", "Violence against women",
+     ("istanbul",), ActivityStatus.COMPLETED, 0, -900, -500),
+    ("Shelters and crisis centres for victims of domestic violence", "MDDSZ", "Violence against women",
+     ("domestic violence",), ActivityStatus.IN_PROGRESS, 640_000, -250, 300),
+    ("Amend the Criminal Code: definition of rape based on consent", "MJU", "Violence against women",
+     ("rape", "sexual violence"), ActivityStatus.COMPLETED, 0, -1200, -900),
+    ("Prepare the ratification of the Migrant Workers Convention (ICRMW)", "MFEA", "Ratification of international instruments",
+     ("migrant workers",), ActivityStatus.PLANNED, 15_000, 10, 540),
+    ("Accession to the Optional Protocol to the ICESCR", "MFEA", "Ratification of international instruments",
+     ("economic, social and cultural",), ActivityStatus.DELAYED, 5_000, -400, -30),
+    ("Ratify the Convention on Enforced Disappearance", "MFEA", "Ratification of international instruments",
+     ("enforced disappearance",), ActivityStatus.IN_PROGRESS, 8_000, -150, 90),
+    ("Integration courses in Slovenian for beneficiaries of international protection", "UOIM", "Migrants, refugees and asylum seekers",
+     ("refugee", "integration"), ActivityStatus.IN_PROGRESS, 220_000, -365, 200),
+    ("Statelessness determination procedure", "MNZ", "Migrants, refugees and asylum seekers",
+     ("stateless",), ActivityStatus.PLANNED, 40_000, 60, 420),
+    ("Barnahus: child-friendly justice house in Ljubljana", "MJU", "Rights of the child",
+     ("child",), ActivityStatus.COMPLETED, 1_200_000, -1000, -200),
+    ("Ban on corporal punishment: awareness programme for parents", "MDDSZ", "Rights of the child",
+     ("corporal punishment",), ActivityStatus.COMPLETED, 60_000, -800, -400),
+    ("National referral mechanism for victims of trafficking", "MNZ", "Trafficking in human beings",
+     ("trafficking",), ActivityStatus.IN_PROGRESS, 180_000, -240, 150),
+    ("Training of labour inspectors on forced labour indicators", "MDDSZ", "Trafficking in human beings",
+     ("labour", "trafficking"), ActivityStatus.DELAYED, 35_000, -200, -15),
+    ("Establish the national human rights institution's new mandate (Paris Principles)", "MJU", None,
+     ("national human rights institution", "paris principles"), ActivityStatus.COMPLETED, 250_000, -1500, -1100),
+    ("Reduce overcrowding in Ljubljana prison", "MJU", None,
+     ("prison", "detention"), ActivityStatus.IN_PROGRESS, 2_400_000, -600, 365),
+    ("Accessibility plan for public buildings", "MDDSZ", "Equality & non-discrimination",
+     ("disabilit",), ActivityStatus.PLANNED, 500_000, 90, 720),
+    ("Mid-term report on UPR recommendations to the Human Rights Council", "MFEA", None,
+     ("universal periodic review", "upr"), ActivityStatus.PLANNED, 0, -30, 45),
+)  # fmt: skip
+
+
+def _split(value: str, separator: str = " | ") -> list[str]:
+    return [item.strip() for item in (value or "").split(separator) if item.strip()]
+
+
+def _states(value: str) -> list[str]:
+    names = []
+    for chunk in re.split(r"[;]", value or ""):
+        for name in re.split(r",(?![^()]*\))", chunk):
+            name = " ".join(name.split()).replace("S tate", "State")
+            if name and not any(ch.isdigit() for ch in name):
+                names.append(name)
+    return names
+
+
+def demo_rows() -> list[dict]:
+    files = {review.source_file for review in REVIEWS}
+    with DATA_FILE.open(encoding="utf-8", newline="") as handle:
+        return [row for row in csv.DictReader(handle) if row["source_file"] in files]
+
+
+def _lead_for(text: str, institutions: dict) -> Institution | None:
+    lowered = text.lower()
+    for keywords, acronym in LEAD_RULES:
+        if any(keyword in lowered for keyword in keywords):
+            return institutions[acronym]
+    return None
+
+
+# Later cycles have had less time: fewer recommendations are implemented.
+STATUS_WEIGHTS = {
+    20: {"fully_implemented": 40, "partially_implemented": 30, "in_progress": 12, "not_started": 8,
+         "not_implemented": 7, "no_longer_applicable": 3},
+    34: {"fully_implemented": 22, "partially_implemented": 30, "in_progress": 28, "not_started": 18,
+         "not_implemented": 2},
+    48: {"fully_implemented": 4, "partially_implemented": 10, "in_progress": 36, "not_started": 50},
+}  # fmt: skip
+
+
+def _institutions() -> dict[str, Institution]:
+    by_acronym = {}
+    for name, acronym, kind, parent in INSTITUTIONS:
+        institution, _created = Institution.objects.update_or_create(
+            name=name,
+            defaults={
+                "acronym": acronym,
+                "kind": kind,
+                "level": Level.NATIONAL,
+                "parent": by_acronym.get(parent) if parent else None,
+            },
+        )
+        by_acronym[acronym] = institution
+    return by_acronym
+
+
+def _recommendations(institutions: dict, rng: random.Random) -> int:
+    upr = Mechanism.objects.get(acronym="UPR")
+    country = recommendation_services.country_get_or_create(name=COUNTRY)
+    documents = {
+        review.source_file: recommendation_services.document_get_or_create(
+            symbol=review.symbol,
+            mechanism=upr,
+            country=country,
+            date=review.closing_day,
+            upr_session=review.upr_session,
+            title=f"Report of the Working Group on the Universal Periodic Review: {COUNTRY}",
+        )
+        for review in REVIEWS
+    }
+    sessions = {review.source_file: review.upr_session for review in REVIEWS}
+    term_cache: dict = {}
+    country_cache: dict = {}
+
+    def terms(kind, labels):
+        for label in labels:
+            if (kind, label) not in term_cache:
+                term_cache[kind, label] = resolve_term(kind, label)
+        return [term_cache[kind, label] for label in labels if term_cache[kind, label]]
+
+    def states(value):
+        for name in _states(value):
+            if name not in country_cache:
+                country_cache[name] = recommendation_services.country_get_or_create(name=name)
+        return [country_cache[name] for name in _states(value)]
+
+    existing = set(Recommendation.objects.filter(source=Source.DEMO).values_list("external_id", flat=True))
+    created = 0
+    for row in demo_rows():
+        external_id = f"{documents[row['source_file']].symbol}#{row['paragraph']}"
+        if external_id in existing:
+            continue
+        weights = STATUS_WEIGHTS[sessions[row["source_file"]]]
+        status = rng.choices(list(weights), weights=list(weights.values()))[0]
+        if row["position"] == "Noted" and status != "not_started":
+            status = rng.choice([ImplementationStatus.NOT_STARTED, ImplementationStatus.NOT_IMPLEMENTED])
+        label_text = " ".join([row["themes"], row["affected_persons"], row["text"]])
+        recommendation_services.recommendation_create(
+            actor=None,
+            mechanism=upr,
+            document=documents[row["source_file"]],
+            paragraph=row["paragraph"],
+            text=row["text"],
+            recommending_states=states(row["recommending_states"]),
+            upr_position=UprPosition.SUPPORTED if row["position"] == "Supported" else UprPosition.NOTED,
+            source=Source.DEMO,
+            external_id=external_id,
+            themes=terms(VocabularyKind.THEME, _split(row["themes"])),
+            affected_persons=terms(VocabularyKind.AFFECTED_PERSONS, _split(row["affected_persons"])),
+            sdgs=terms(VocabularyKind.SDG, _split(row["sdgs"])),
+            lead_institution=_lead_for(label_text, institutions),
+            status=status,
+        )
+        created += 1
+    return created
+
+
+def _projects(institutions: dict, actor) -> dict[str, Project]:
+    today = timezone.localdate()
+    projects = {}
+    recommendations = [
+        (rec, (rec.text + " " + " ".join(t.label for t in rec.themes.all())).lower())
+        for rec in Recommendation.objects.filter(source=Source.DEMO)
+        .select_related("document")
+        .prefetch_related("themes")
+    ]
+    for name, description, keywords, lead in PROJECTS:
+        project = Project.objects.filter(name=name).first() or planning_services.project_create(
+            actor=actor,
+            name=name,
+            description=description,
+            status=ProjectStatus.ACTIVE,
+            start_date=date(2020, 1, 1),
+            end_date=date(today.year + 2, 12, 31),
+            lead_institution=institutions[lead],
+        )
+        matches = [rec for rec, text in recommendations if any(k in text for k in keywords)]
+        recommendation_services.project_add_recommendations(project=project, recommendations=matches, actor=actor)
+        projects[name] = project
+    return projects
+
+
+def _activities(institutions: dict, projects: dict, actor, rng: random.Random) -> int:
+    today = timezone.localdate()
+    texts = [(rec.pk, rec.text.lower()) for rec in Recommendation.objects.filter(source=Source.DEMO).only("pk", "text")]
+    created = 0
+    for title, lead, project_name, keywords, status, budget, start, deadline in ACTIVITIES:
+        if planning_services.Activity.objects.filter(title=title).exists():
+            continue
+        candidates = [pk for pk, text in texts if any(keyword in text for keyword in keywords)]
+        linked = rng.sample(candidates, min(len(candidates), rng.randint(1, 4)))
+        planning_services.activity_create(
+            actor=actor,
+            title=title,
+            description=f"Follow-up to the recommendations on {keywords[0]}.",
+            status=status,
+            lead_institution=institutions[lead],
+            budget_amount=Decimal(budget) if budget else None,
+            budget_currency="EUR" if budget else "",
+            funding_source="State budget" if budget else "",
+            start_date=today + timedelta(days=start),
+            deadline=today + timedelta(days=deadline),
+            expected_results="",
+            means_of_verification="",
+            recommendations=Recommendation.objects.filter(pk__in=linked),
+            projects=[projects[project_name]] if project_name else [],
+            implementing_partners=[institutions["VČP"]] if rng.random() < 0.3 else [],
+        )
+        created += 1
+    return created
+
+
+@transaction.atomic
+def load_demo(*, actor=None) -> dict[str, int]:
+    """Load the demonstration data; running it again adds nothing twice."""
+    rng = random.Random(20141107)
+    seed_taxonomy()
+    seed_mechanisms()
+    institutions = _institutions()
+    recommendations = _recommendations(institutions, rng)
+    projects = _projects(institutions, actor)
+    activities = _activities(institutions, projects, actor, rng)
+    return {
+        "institutions": len(institutions),
+        "recommendations added": recommendations,
+        "projects": len(projects),
+        "activities added": activities,
+    }

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from rectrack.audit.admin import HistoryAdmin
+from rectrack.planning.models import Activity, Project
+
+
+@admin.register(Project)
+class ProjectAdmin(HistoryAdmin):
+    list_display = ["name", "status", "lead_institution", "start_date", "end_date"]
+    list_filter = ["status"]
+    search_fields = ["name", "description"]
+    autocomplete_fields = ["lead_institution", "recommendations"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(HistoryAdmin):
+    list_display = ["title", "status", "lead_institution", "deadline", "budget_amount", "budget_currency"]
+    list_filter = ["status", "lead_institution"]
+    search_fields = ["title", "description"]
+    autocomplete_fields = ["lead_institution", "implementing_partners", "recommendations", "projects"]
+    date_hierarchy = "deadline"

@@ -1,0 +1,193 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from rectrack.institutions.models import Institution
+from rectrack.lib.currencies import currency_choices
+from rectrack.planning.models import Activity, ActivityStatus, Project, ProjectStatus
+from rectrack.recommendations.models import Recommendation
+
+
+class LinkedRecommendationsField(forms.ModelMultipleChoiceField):
+    """The recommendations linked to an object, shown as checkboxes.
+
+    Only the linked ones are rendered (an instance may hold 260,000); any
+    posted id is validated against the whole table.
+    """
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Recommendation.objects.select_related("document"), required=False, **kwargs)
+
+    def label_from_instance(self, obj: Recommendation) -> str:
+        body = obj.body
+        return f"{obj.reference}: {body[:140]}{'…' if len(body) > 140 else ''}"
+
+    def show_only(self, ids) -> None:
+        self.widget.choices = forms.models.ModelChoiceIterator(self)
+        self.widget.choices.queryset = self.queryset.filter(pk__in=list(ids))
+
+
+_REFERENCE_RE = re.compile(r"^\s*#?(\d+)\s*$|^\s*(\d+(?:\.\d+)*)\s*[,(]?\s*([A-Za-z][\w./\-() ]*?)\)?\s*$")
+
+
+def parse_recommendation_references(text: str) -> tuple[list[Recommendation], list[str]]:
+    """Recommendations from lines like "121.2 A/HRC/43/15", "121.2 (A/HRC/43/15)" or "#42".
+
+    Returns the recommendations found and the lines that matched none.
+    """
+    found, unknown = [], []
+    for line in [part.strip() for part in re.split(r"[\n;]+", text or "") if part.strip()]:
+        match = _REFERENCE_RE.match(line)
+        recommendation = None
+        if match and match.group(1):
+            recommendation = Recommendation.objects.filter(pk=int(match.group(1))).first()
+        elif match:
+            recommendation = Recommendation.objects.filter(
+                paragraph=match.group(2), document__symbol__iexact=match.group(3).strip()
+            ).first()
+        if recommendation is None:
+            unknown.append(line)
+        else:
+            found.append(recommendation)
+    return found, unknown
+
+
+class ActivityForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    recommendations = LinkedRecommendationsField(label=_("Linked recommendations"))
+    add_recommendations = forms.CharField(
+        label=_("Link more recommendations"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: paragraph and document symbol, for example “121.2 A/HRC/43/15”."),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "description",
+            "status",
+            "lead_institution",
+            "implementing_partners",
+            "budget_amount",
+            "budget_currency",
+            "funding_source",
+            "start_date",
+            "deadline",
+            "expected_results",
+            "means_of_verification",
+            "projects",
+            "recommendations",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "expected_results": forms.Textarea(attrs={"rows": 3}),
+            "means_of_verification": forms.Textarea(attrs={"rows": 3}),
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+            "implementing_partners": forms.CheckboxSelectMultiple,
+            "projects": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, lead_institutions, default_currency: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_institution"].queryset = lead_institutions
+        self.fields["implementing_partners"].queryset = Institution.objects.filter(is_active=True)
+        self.fields["projects"].queryset = Project.objects.exclude(status=ProjectStatus.ARCHIVED).order_by("name")
+        self.fields["budget_currency"] = forms.ChoiceField(
+            label=_("Currency"), required=False, choices=[("", "—"), *currency_choices()]
+        )
+        if default_currency and not self.instance.pk:
+            self.fields["budget_currency"].initial = default_currency
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        linked = self.initial.get("recommendations")
+        if linked is None and self.instance.pk:
+            linked = self.instance.recommendations.values_list("pk", flat=True)
+        selected = [getattr(item, "pk", item) for item in (linked or [])]
+        if self.is_bound:
+            selected += [value for value in self.data.getlist("recommendations") if str(value).isdigit()]
+        self.fields["recommendations"].show_only(selected)
+        self.fields["budget_amount"].widget.attrs.update({"min": "0", "step": "0.01"})
+
+    def clean_add_recommendations(self):
+        found, unknown = parse_recommendation_references(self.cleaned_data["add_recommendations"])
+        if unknown:
+            raise forms.ValidationError(
+                ngettext(
+                    "No recommendation matches “%(lines)s”. Check the paragraph and the symbol.",
+                    "No recommendation matches these lines: %(lines)s. Check the paragraphs and the symbols.",
+                    len(unknown),
+                )
+                % {"lines": "; ".join(unknown)}
+            )
+        return found
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("budget_amount") is not None and not cleaned.get("budget_currency"):
+            self.add_error("budget_currency", _("Choose the currency of the budget."))
+        return cleaned
+
+    def activity_fields(self) -> dict:
+        """The cleaned values for the activity services."""
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        extra = data.pop("add_recommendations", []) or []
+        data["recommendations"] = list({r.pk: r for r in [*data.get("recommendations", []), *extra]}.values())
+        return data
+
+
+class ActivityFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search activities"), required=False, max_length=200)
+    lead = forms.ModelMultipleChoiceField(
+        label=_("Lead institution"), queryset=Institution.objects.all(), required=False
+    )
+    status = forms.MultipleChoiceField(label=_("Status"), choices=ActivityStatus.choices, required=False)
+    project = forms.ModelMultipleChoiceField(label=_("Project"), queryset=Project.objects.all(), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    mine = forms.BooleanField(label=_("My institutions only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("deadline", _("Deadline")),
+            ("status", _("Implementation status")),
+            ("updated", _("Recently updated")),
+            ("title", _("Title")),
+        ],
+    )
+
+
+class ProjectForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Project
+        fields = ["name", "description", "status", "start_date", "end_date", "lead_institution"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_institution"].queryset = Institution.objects.filter(is_active=True)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class ProjectFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search projects"), required=False, max_length=200)
+    status = forms.MultipleChoiceField(label=_("Status"), choices=ProjectStatus.choices, required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[("name", _("Name A–Z")), ("-name", _("Name Z–A")), ("newest", _("Newest first"))],
+    )

@@ -1,0 +1,173 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rectrack.institutions.models import Institution
+from rectrack.planning.models import Project, ProjectStatus
+from rectrack.recommendations.models import (
+    Country,
+    Document,
+    ImplementationStatus,
+    Mechanism,
+    Recommendation,
+    RecommendationKind,
+    UprPosition,
+)
+from rectrack.recommendations.selectors import Sort
+from rectrack.taxonomy.models import Term, TermStatus, VocabularyKind
+
+
+class TermChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Term) -> str:
+        return obj.display_label
+
+
+def _terms(kind: str, **filters):
+    return (
+        Term.objects.filter(vocabulary__kind=kind, **filters)
+        .exclude(status=TermStatus.RETIRED)
+        .select_related("vocabulary")
+        .order_by("-vocabulary__is_current", "vocabulary__name", "position", "label")
+    )
+
+
+UPR_CYCLES = [(str(n), _("Cycle %(number)d") % {"number": n}) for n in range(1, 6)]
+
+
+class RecommendationFilterForm(forms.Form):
+    """The filters of the recommendations list; read with lib.filters.clean_leniently."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=10_000)
+    mechanism = forms.ModelMultipleChoiceField(
+        label=_("Mechanism"), queryset=Mechanism.objects.all(), required=False, to_field_name="acronym"
+    )
+    symbol = forms.CharField(label=_("Document symbol"), required=False, max_length=100)
+    cycle = forms.TypedMultipleChoiceField(label=_("UPR cycle"), choices=UPR_CYCLES, coerce=int, required=False)
+    position = forms.MultipleChoiceField(label=_("UPR position"), choices=UprPosition.choices, required=False)
+    kind = forms.MultipleChoiceField(label=_("Kind"), choices=RecommendationKind.choices, required=False)
+    theme = TermChoiceField(label=_("Theme"), queryset=_terms(VocabularyKind.THEME), required=False)
+    affected = TermChoiceField(
+        label=_("Affected persons"), queryset=_terms(VocabularyKind.AFFECTED_PERSONS), required=False
+    )
+    sdg = TermChoiceField(label=_("SDG goal"), queryset=_terms(VocabularyKind.SDG, parent__isnull=True), required=False)
+    target = TermChoiceField(
+        label=_("SDG target"), queryset=_terms(VocabularyKind.SDG, parent__isnull=False), required=False
+    )
+    cluster = TermChoiceField(
+        label=_("National cluster"), queryset=_terms(VocabularyKind.NATIONAL_CLUSTER), required=False
+    )
+    lead = forms.ModelMultipleChoiceField(
+        label=_("Lead institution"), queryset=Institution.objects.all(), required=False
+    )
+    project = forms.ModelMultipleChoiceField(label=_("Project"), queryset=Project.objects.all(), required=False)
+    status = forms.MultipleChoiceField(
+        label=_("Implementation status"), choices=ImplementationStatus.choices, required=False
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("", _("Best match, then newest")),
+            (Sort.RELEVANCE, _("Best match")),
+            (Sort.NEWEST, _("Newest first")),
+            (Sort.OLDEST, _("Oldest first")),
+        ],
+    )
+
+
+class RecommendationForm(forms.ModelForm):
+    """Create or edit a recommendation: its UN-side details and national follow-up."""
+
+    document_symbol = forms.CharField(
+        label=_("Document symbol"),
+        required=False,
+        max_length=100,
+        help_text=_("For example A/HRC/43/15 or CEDAW/C/SVN/CO/7. A new symbol creates the document."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "mechanism",
+            "document_symbol",
+            "paragraph",
+            "text",
+            "kind",
+            "issued_on",
+            "recommending_states",
+            "upr_position",
+            "themes",
+            "affected_persons",
+            "sdgs",
+            "clusters",
+            "priority",
+            "lead_institution",
+            "supporting_institutions",
+            "status",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 6}),
+            "issued_on": forms.DateInput(attrs={"type": "date"}),
+            "recommending_states": forms.SelectMultiple(attrs={"size": 8}),
+            "themes": forms.CheckboxSelectMultiple,
+            "affected_persons": forms.CheckboxSelectMultiple,
+            "sdgs": forms.CheckboxSelectMultiple,
+            "clusters": forms.CheckboxSelectMultiple,
+            "supporting_institutions": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "paragraph": _("Left empty, it is read from the start of the text (for example 121.2)."),
+            "issued_on": _("Left empty, the document's date is used."),
+        }
+
+    field_order = Meta.fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issued_on"].required = False
+        self.fields["recommending_states"].queryset = Country.objects.order_by("name")
+        for name, kind in (
+            ("themes", VocabularyKind.THEME),
+            ("affected_persons", VocabularyKind.AFFECTED_PERSONS),
+            ("sdgs", VocabularyKind.SDG),
+            ("clusters", VocabularyKind.NATIONAL_CLUSTER),
+        ):
+            field = self.fields[name]
+            field.queryset = _terms(kind)
+            field.label_from_instance = lambda term: term.display_label
+        active = Institution.objects.filter(is_active=True)
+        self.fields["lead_institution"].queryset = active
+        self.fields["supporting_institutions"].queryset = active
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            if self.instance.document_id:
+                self.fields["document_symbol"].initial = self.instance.document.symbol
+
+    def clean(self):
+        cleaned = super().clean()
+        symbol = " ".join((cleaned.get("document_symbol") or "").split())
+        self.document = Document.objects.select_related("mechanism").filter(symbol=symbol).first() if symbol else None
+        mechanism = cleaned.get("mechanism")
+        if self.document and mechanism and self.document.mechanism_id != mechanism.pk:
+            self.add_error(
+                "document_symbol",
+                _("Document %(symbol)s belongs to %(mechanism)s; choose that mechanism or another document.")
+                % {"symbol": symbol, "mechanism": self.document.mechanism.acronym},
+            )
+        if not cleaned.get("issued_on"):
+            if self.document and self.document.date:
+                # The date is required on the model; fill it before model validation.
+                cleaned["issued_on"] = self.document.date
+            else:
+                self.add_error("issued_on", _("Give the date of the recommendation; its document has no date."))
+        return cleaned
+
+
+class AssignToProjectForm(forms.Form):
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.exclude(status=ProjectStatus.ARCHIVED).order_by("name"),
+        empty_label=_("Choose a project"),
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from rectrack.recommendations import views
+
+app_name = "recommendations"
+urlpatterns = [
+    path("", views.recommendation_list, name="list"),
+    path("new/", views.recommendation_create, name="create"),
+    path("<int:pk>/", views.recommendation_detail, name="detail"),
+    path("<int:pk>/edit/", views.recommendation_edit, name="edit"),
+    path("<int:pk>/assign/", views.recommendation_assign, name="assign"),
+    path("<int:pk>/projects/<int:project_pk>/remove/", views.recommendation_unassign, name="unassign"),
+]

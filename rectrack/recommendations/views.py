@@ -1,0 +1,148 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rectrack.accounts import permissions
+from rectrack.audit.selectors import history_for
+from rectrack.lib.filters import clean_leniently
+from rectrack.lib.forms import submit
+from rectrack.lib.search_query import parse_search_query
+from rectrack.planning.models import Project
+from rectrack.recommendations import selectors, services
+from rectrack.recommendations.forms import AssignToProjectForm, RecommendationFilterForm, RecommendationForm
+
+
+def _filters_from(cleaned: dict) -> selectors.RecommendationFilters:
+    return selectors.RecommendationFilters(
+        search=parse_search_query(cleaned["q"]),
+        mechanisms=cleaned["mechanism"],
+        document_symbol=cleaned["symbol"],
+        upr_cycles=cleaned["cycle"],
+        upr_positions=cleaned["position"],
+        kinds=cleaned["kind"],
+        themes=cleaned["theme"],
+        affected_persons=cleaned["affected"],
+        sdg_goals=cleaned["sdg"],
+        sdg_targets=cleaned["target"],
+        clusters=cleaned["cluster"],
+        lead_institutions=cleaned["lead"],
+        projects=cleaned["project"],
+        statuses=cleaned["status"],
+        date_from=cleaned["date_from"],
+        date_to=cleaned["date_to"],
+    )
+
+
+def recommendation_list(request: HttpRequest) -> HttpResponse:
+    form = RecommendationFilterForm(request.GET)
+    cleaned, notes = clean_leniently(form, request.GET)
+    filters = _filters_from(cleaned)
+    results = selectors.search_recommendations(filters, cleaned["sort"])
+    page = Paginator(results, settings.RECTRACK_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "recommendations/list.html",
+        {
+            "form": form,
+            "page": page,
+            "notes": notes + filters.search.notes,
+            "sort": results.sort,
+            "query_string": query.urlencode(),
+            "has_filters": any(v for k, v in cleaned.items() if k not in ("q", "sort")),
+            "can_manage": permissions.can_manage_recommendations(request.user),
+        },
+    )
+
+
+def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        recommendation = selectors.recommendation_detail(pk)
+    except selectors.Recommendation.DoesNotExist as error:
+        raise Http404 from error
+    return render(
+        request,
+        "recommendations/detail.html",
+        {
+            "recommendation": recommendation,
+            "assign_form": AssignToProjectForm(),
+            "history": history_for(recommendation),
+            "can_manage": permissions.can_manage_recommendations(request.user),
+            "can_create_activity": permissions.can_create_activities(request.user),
+        },
+    )
+
+
+def _save_recommendation(request: HttpRequest, form: RecommendationForm, recommendation=None):
+    data = dict(form.cleaned_data)
+    symbol = data.pop("document_symbol")
+    expected_version = data.pop("version")
+    document = form.document
+    if symbol and document is None:
+        document = services.document_get_or_create(symbol=symbol, mechanism=data["mechanism"], date=data["issued_on"])
+    data["document"] = document
+    if recommendation is None:
+        return services.recommendation_create(actor=request.user, **data)
+    services.recommendation_update(
+        recommendation=recommendation, actor=request.user, expected_version=expected_version, **data
+    )
+    return recommendation
+
+
+def recommendation_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_manage_recommendations(request.user):
+        raise Http404
+    form = RecommendationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        submission = submit(form, lambda: _save_recommendation(request, form))
+        if submission.ok:
+            messages.success(request, _("The recommendation was added."))
+            return redirect("recommendations:detail", pk=submission.result.pk)
+    return render(request, "recommendations/form.html", {"form": form})
+
+
+def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = permissions.get_recommendation_for_user(request.user, pk, write=True)
+    form = RecommendationForm(request.POST or None, instance=recommendation)
+    submission = None
+    if request.method == "POST" and form.is_valid():
+        submission = submit(form, lambda: _save_recommendation(request, form, recommendation))
+        if submission.ok:
+            messages.success(request, _("Your changes were saved."))
+            return redirect("recommendations:detail", pk=recommendation.pk)
+    return render(
+        request,
+        "recommendations/form.html",
+        {"form": form, "recommendation": recommendation, "conflict": submission and submission.conflict},
+    )
+
+
+@require_POST
+def recommendation_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = permissions.get_recommendation_for_user(request.user, pk, write=True)
+    form = AssignToProjectForm(request.POST)
+    if form.is_valid():
+        project = form.cleaned_data["project"]
+        if services.recommendation_assign_to_projects(
+            recommendation=recommendation, projects=[project], actor=request.user
+        ):
+            messages.success(request, _("Added to the project “%(project)s”.") % {"project": project})
+        else:
+            messages.info(request, _("It was already in the project “%(project)s”.") % {"project": project})
+    else:
+        messages.error(request, _("Choose a project to add the recommendation to."))
+    return redirect("recommendations:detail", pk=recommendation.pk)
+
+
+@require_POST
+def recommendation_unassign(request: HttpRequest, pk: int, project_pk: int) -> HttpResponse:
+    recommendation = permissions.get_recommendation_for_user(request.user, pk, write=True)
+    project = get_object_or_404(Project, pk=project_pk)
+    if services.recommendation_remove_from_project(recommendation=recommendation, project=project, actor=request.user):
+        messages.success(request, _("Removed from the project “%(project)s”.") % {"project": project})
+    return redirect("recommendations:detail", pk=recommendation.pk)
