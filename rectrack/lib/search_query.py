@@ -41,6 +41,7 @@ class Word:
 @dataclass(frozen=True)
 class Phrase:
     words: tuple[str, ...]
+    prefix: bool = False  # the last word is a prefix
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ class _Parser:
             return self._limit(Phrase(tuple(words)) if len(words) > 1 else (Word(words[0]) if words else None))
         words = _words_of(piece)
         if len(words) > 1:  # "non-discrimination", "women's": adjacent words
-            return self._limit(Phrase(tuple(w.text for w in words)))
+            return self._limit(Phrase(tuple(w.text for w in words), prefix=words[-1].prefix))
         return self._limit(words[0] if words else None)
 
     def _limit(self, node):

@@ -22,7 +22,9 @@ from rectrack.lib.search_query import And, Not, Or, ParsedQuery, Phrase, Word
 
 TABLE = "recommendations_recommendation"
 FTS_TABLE = "recommendations_recommendation_fts"
-PG_CONFIG = "english"
+# English stemming after accent folding, like SQLite's "porter unicode61
+# remove_diacritics 2" tokenizer, so both databases find the same texts.
+PG_CONFIG = "rectrack"
 
 _SQLITE_TRIGGERS = {
     "recommendation_fts_insert": f"""
@@ -59,6 +61,14 @@ def ensure_search_schema(connection=default_connection) -> None:
                 # Rows written while the triggers were gone are not indexed.
                 cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
         elif connection.vendor == "postgresql":
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+            cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [PG_CONFIG])
+            if cursor.fetchone() is None:
+                cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION {PG_CONFIG} (COPY = english)")
+                cursor.execute(
+                    f"ALTER TEXT SEARCH CONFIGURATION {PG_CONFIG} "
+                    "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem"
+                )
             cursor.execute(
                 f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_vector tsvector "
                 f"GENERATED ALWAYS AS (to_tsvector('{PG_CONFIG}'::regconfig, coalesce(text, ''))) STORED"
@@ -82,7 +92,7 @@ def _fts5(node) -> str:
     if isinstance(node, Word):
         return f'"{node.text}"' + ("*" if node.prefix else "")
     if isinstance(node, Phrase):
-        return '"' + " ".join(node.words) + '"'
+        return '"' + " ".join(node.words) + '"' + ("*" if node.prefix else "")
     if isinstance(node, Or):
         return "(" + " OR ".join(_fts5(c) for c in node.children) + ")"
     if isinstance(node, And):
@@ -102,6 +112,8 @@ def _tsquery(node) -> tuple[str, list[str]]:
             return f"to_tsquery('{PG_CONFIG}', %s)", [f"{node.text}:*"]
         return f"plainto_tsquery('{PG_CONFIG}', %s)", [node.text]
     if isinstance(node, Phrase):
+        if node.prefix:  # words are letters and digits only, so safe as tsquery lexemes
+            return f"to_tsquery('{PG_CONFIG}', %s)", [" <-> ".join(node.words) + ":*"]
         return f"phraseto_tsquery('{PG_CONFIG}', %s)", [" ".join(node.words)]
     if isinstance(node, Not):
         sql, params = _tsquery(node.child)

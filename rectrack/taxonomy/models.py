@@ -72,8 +72,8 @@ class Term(models.Model):
         Vocabulary, verbose_name=_("vocabulary"), on_delete=models.CASCADE, related_name="terms"
     )
     code = models.CharField(_("code"), max_length=30, blank=True, help_text=_("For example 16.2 or A12."))
-    label = models.CharField(_("label"), max_length=300)
-    key = models.CharField(max_length=300, editable=False)
+    label = models.CharField(_("label"), max_length=1000)
+    key = models.CharField(max_length=1000, editable=False)
     # Labels in other languages, by language code ("fr", "ar", "zh-hans").
     translations = models.JSONField(_("translations"), default=dict, blank=True)
     description = models.TextField(_("description"), blank=True)

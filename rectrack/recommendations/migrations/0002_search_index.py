@@ -16,6 +16,7 @@ def drop_search_index(apps, schema_editor):
             cursor.execute("DROP TABLE IF EXISTS recommendations_recommendation_fts")
         elif connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE recommendations_recommendation DROP COLUMN IF EXISTS search_vector")
+            cursor.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS rectrack")
 
 
 class Migration(migrations.Migration):

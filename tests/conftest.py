@@ -1,0 +1,146 @@
+import os
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from rectrack.accounts.models import Role, User
+from rectrack.institutions.models import Institution, InstitutionKind, Membership, MembershipKind
+from rectrack.planning import services as planning
+from rectrack.planning.models import ActivityStatus, ProjectStatus
+from rectrack.recommendations import services as recs
+from rectrack.recommendations.models import ImplementationStatus, Mechanism, UprPosition
+from rectrack.recommendations.seed import seed_mechanisms
+from rectrack.taxonomy.models import Term
+from rectrack.taxonomy.seed import seed_taxonomy
+
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+ROLES = [Role.ADMINISTRATOR, Role.COORDINATOR, Role.FOCAL_POINT, Role.CONTRIBUTOR, Role.VIEWER]
+
+
+def shared_data(relative: str) -> Path:
+    """A file of ../shared/data; skips the test when it is absent, except in CI."""
+    path = SHARED_DATA / relative
+    if not path.exists():
+        if IN_CI:
+            pytest.fail(f"{path} is missing: CI needs ../shared/data beside the repository.")
+        pytest.skip(f"{path} is not here (it sits beside the repository in development); skipped.")
+    return path
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seed the vocabularies and mechanisms once; each test rolls back its own changes."""
+    with django_db_blocker.unblock():
+        seed_taxonomy()
+        seed_mechanisms()
+
+
+class World:
+    """A small instance: two ministries, one user per role, a few recommendations."""
+
+    def __init__(self):
+        self.justice = Institution.objects.create(name="Ministry of Justice", acronym="MJ")
+        self.interior = Institution.objects.create(name="Ministry of the Interior", acronym="MI")
+        self.nhri = Institution.objects.create(name="Ombudsman", kind=InstitutionKind.NHRI)
+        self.users = {}
+        for role in ROLES:
+            user = User.objects.create_user(
+                username=role.value, password="a-long-test-password", role=role, first_name=role.label
+            )
+            self.users[role] = user
+        Membership.objects.create(
+            user=self.users[Role.FOCAL_POINT], institution=self.justice, kind=MembershipKind.MAIN_FOCAL_POINT
+        )
+        Membership.objects.create(user=self.users[Role.CONTRIBUTOR], institution=self.nhri)
+        self.admin = self.users[Role.ADMINISTRATOR]
+        self.upr = Mechanism.objects.get(acronym="UPR")
+        self.cedaw = Mechanism.objects.get(acronym="CEDAW")
+        self.country = recs.country_get_or_create(name="Slovenia")
+        self.document = recs.document_get_or_create(
+            symbol="A/HRC/43/15", mechanism=self.upr, country=self.country, date=date(2019, 11, 15), upr_session=34
+        )
+        self.cedaw_document = recs.document_get_or_create(
+            symbol="CEDAW/C/SVN/CO/7", mechanism=self.cedaw, country=self.country, date=date(2023, 3, 1)
+        )
+        theme = Term.objects.get(vocabulary__slug="uhri-themes-current", label="Right to education")
+        torture = Term.objects.get(
+            vocabulary__slug="uhri-themes-current",
+            label="Prohibition of torture & ill-treatment (including cruel, inhuman or degrading treatment)",
+        )
+        women = Term.objects.get(vocabulary__slug="uhri-affected-persons-current", label="Women & girls")
+        self.education_theme, self.torture_theme = theme, torture
+        self.sdg_4_1 = Term.objects.get(vocabulary__slug="sdg-2030", code="4.1")
+        self.sdg_16 = Term.objects.get(vocabulary__slug="sdg-2030", code="16")
+        ukraine = recs.country_get_or_create(name="Ukraine")
+        self.education = recs.recommendation_create(
+            actor=self.admin,
+            document=self.document,
+            text="121.2 Ensure inclusive education for Roma children and improve school attendance (Ukraine);",
+            recommending_states=[ukraine],
+            upr_position=UprPosition.SUPPORTED,
+            themes=[theme],
+            sdgs=[self.sdg_4_1],
+            lead_institution=self.justice,
+        )
+        self.torture = recs.recommendation_create(
+            actor=self.admin,
+            document=self.document,
+            text="121.10 Investigate all allegations of torture and ill-treatment by police officers;",
+            upr_position=UprPosition.NOTED,
+            themes=[torture],
+            sdgs=[self.sdg_16],
+            lead_institution=self.interior,
+            status=ImplementationStatus.IN_PROGRESS,
+        )
+        self.women = recs.recommendation_create(
+            actor=self.admin,
+            document=self.cedaw_document,
+            text="25. The Committee recommends that the State party adopt a strategy to combat violence against women.",
+            affected_persons=[women],
+            status=ImplementationStatus.FULLY_IMPLEMENTED,
+        )
+        self.project = planning.project_create(actor=self.admin, name="Education for all", status=ProjectStatus.ACTIVE)
+        recs.recommendation_assign_to_projects(recommendation=self.education, projects=[self.project], actor=self.admin)
+        self.activity = planning.activity_create(
+            actor=self.admin,
+            title="Train teachers on inclusive education",
+            lead_institution=self.justice,
+            status=ActivityStatus.IN_PROGRESS,
+            budget_amount=Decimal("100000"),
+            budget_currency="EUR",
+            deadline=timezone.localdate() + timedelta(days=30),
+            recommendations=[self.education],
+            projects=[self.project],
+        )
+        self.interior_activity = planning.activity_create(
+            actor=self.admin,
+            title="Independent police complaints body",
+            lead_institution=self.interior,
+            status=ActivityStatus.PLANNED,
+            deadline=timezone.localdate() - timedelta(days=10),
+            recommendations=[self.torture],
+        )
+
+    def user(self, role) -> User:
+        return self.users[role]
+
+
+@pytest.fixture
+def world(db) -> World:
+    return World()
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client logged in as a role, or anonymous for None."""
+
+    def login(world: World, role):
+        if role is not None:
+            client.force_login(world.user(role))
+        return client
+
+    return login
