@@ -40,7 +40,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f")  # 100000.00 -> "100000", 2500.50 -> "2500.5"
     if isinstance(value, models.Model):
         return str(value)
     return value

@@ -1,0 +1,60 @@
+# RecTrack everyday commands. `make demo` and `make test` work on a fresh clone:
+# each installs what it needs into .venv first.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+BENCH_N ?= 260000
+
+.PHONY: demo test lint format bench install install-dev lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.base-installed: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	touch $@ $(VENV)/.base-installed
+
+install: $(VENV)/.base-installed
+
+install-dev: $(VENV)/.dev-installed
+
+## Set up the demonstration instance (SQLite) and serve it on http://127.0.0.1:$(PORT)
+demo: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@$(BIN)/python manage.py create_demo_users
+	@echo "RecTrack demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	WHITENOISE_USE_FINDERS=false $(BIN)/gunicorn rectrack.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
+
+## Run every test: lint, then the suite on SQLite and on PostgreSQL
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	scripts/run-tests
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Generate $(BENCH_N) recommendations and time the main pages on SQLite and PostgreSQL
+bench: install-dev
+	$(BIN)/python bench/run.py --count $(BENCH_N)
+
+## Re-pin the dependencies (needs network access to PyPI and `uv`)
+lock:
+	cd requirements && uv pip compile --python-version 3.11 --generate-hashes base.in -o base.txt
+	cd requirements && uv pip compile --python-version 3.11 --generate-hashes dev.in -o dev.txt
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
