@@ -104,7 +104,7 @@ def test_create_from_a_recommendation_links_it_and_the_project(world, client_for
             "deadline": "2027-06-30",
             "recommendations": [world.torture.pk],
             "projects": [world.project.pk],
-            "add_recommendations": "121.2 A/HRC/43/15\n#%d" % world.women.pk,
+            "add_recommendations": f"121.2 A/HRC/43/15\n#{world.women.pk}",
         },
     )
     activity = Activity.objects.get(title="Review police detention procedures")

@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from rectrack.institutions.models import Institution
+from rectrack.institutions.selectors import institution_choices
 from rectrack.lib.currencies import currency_choices
 from rectrack.planning.models import Activity, ActivityStatus, Project, ProjectStatus
+from rectrack.planning.selectors import project_choices
 from rectrack.recommendations.models import Recommendation
 
 
@@ -145,11 +147,11 @@ class ActivityForm(forms.ModelForm):
 
 class ActivityFilterForm(forms.Form):
     q = forms.CharField(label=_("Search activities"), required=False, max_length=200)
-    lead = forms.ModelMultipleChoiceField(
-        label=_("Lead institution"), queryset=Institution.objects.all(), required=False
+    lead = forms.TypedMultipleChoiceField(
+        label=_("Lead institution"), choices=institution_choices, coerce=int, required=False
     )
     status = forms.MultipleChoiceField(label=_("Status"), choices=ActivityStatus.choices, required=False)
-    project = forms.ModelMultipleChoiceField(label=_("Project"), queryset=Project.objects.all(), required=False)
+    project = forms.TypedMultipleChoiceField(label=_("Project"), choices=project_choices, coerce=int, required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     mine = forms.BooleanField(label=_("My institutions only"), required=False)
     sort = forms.ChoiceField(

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from rectrack.institutions.models import Institution
 from rectrack.planning.models import Activity, ActivityStatus, Project
 from rectrack.recommendations.models import ImplementationStatus, Recommendation
 
@@ -89,13 +88,13 @@ def activity_list(filters: ActivityFilters, sort: str = "deadline") -> QuerySet:
     if filters.search:
         activities = activities.filter(Q(title__icontains=filters.search) | Q(description__icontains=filters.search))
     if filters.lead_institutions:
-        activities = activities.filter(lead_institution__in=filters.lead_institutions)
+        activities = activities.filter(lead_institution_id__in=filters.lead_institutions)
     if filters.institution_ids is not None:
         activities = activities.filter(lead_institution_id__in=filters.institution_ids)
     if filters.statuses:
         activities = activities.filter(status__in=filters.statuses)
     if filters.projects:
-        through = Activity.projects.through.objects.filter(project__in=filters.projects)
+        through = Activity.projects.through.objects.filter(project_id__in=filters.projects)
         activities = activities.filter(pk__in=through.values("activity_id"))
     if filters.overdue:
         activities = activities.overdue()
@@ -129,5 +128,6 @@ def institution_workload(institution_ids) -> QuerySet:
     )
 
 
-def institutions_with_activities() -> QuerySet:
-    return Institution.objects.filter(led_activities__isnull=False).distinct().order_by("name")
+def project_choices() -> list[tuple[int, str]]:
+    """Every project, for filter lists (plain values, not instances)."""
+    return list(Project.objects.order_by("name").values_list("pk", "name"))

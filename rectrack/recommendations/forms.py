@@ -2,7 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rectrack.institutions.models import Institution
+from rectrack.institutions.selectors import institution_choices
 from rectrack.planning.models import Project, ProjectStatus
+from rectrack.planning.selectors import project_choices
 from rectrack.recommendations.models import (
     Country,
     Document,
@@ -14,11 +16,7 @@ from rectrack.recommendations.models import (
 )
 from rectrack.recommendations.selectors import Sort
 from rectrack.taxonomy.models import Term, TermStatus, VocabularyKind
-
-
-class TermChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Term) -> str:
-        return obj.display_label
+from rectrack.taxonomy.selectors import term_choices
 
 
 def _terms(kind: str, **filters):
@@ -33,32 +31,45 @@ def _terms(kind: str, **filters):
 UPR_CYCLES = [(str(n), _("Cycle %(number)d") % {"number": n}) for n in range(1, 6)]
 
 
+def _mechanism_choices() -> list[tuple[str, str]]:
+    return [(acronym, acronym) for acronym in Mechanism.objects.values_list("acronym", flat=True)]
+
+
 class RecommendationFilterForm(forms.Form):
-    """The filters of the recommendations list; read with lib.filters.clean_leniently."""
+    """The filters of the recommendations list; read with lib.filters.clean_leniently.
+
+    Choices are plain (id, label) pairs read per request, and the cleaned
+    values are ids, which is all the selectors need.
+    """
 
     q = forms.CharField(label=_("Search"), required=False, max_length=10_000)
-    mechanism = forms.ModelMultipleChoiceField(
-        label=_("Mechanism"), queryset=Mechanism.objects.all(), required=False, to_field_name="acronym"
-    )
+    mechanism = forms.MultipleChoiceField(label=_("Mechanism"), choices=_mechanism_choices, required=False)
     symbol = forms.CharField(label=_("Document symbol"), required=False, max_length=100)
     cycle = forms.TypedMultipleChoiceField(label=_("UPR cycle"), choices=UPR_CYCLES, coerce=int, required=False)
     position = forms.MultipleChoiceField(label=_("UPR position"), choices=UprPosition.choices, required=False)
     kind = forms.MultipleChoiceField(label=_("Kind"), choices=RecommendationKind.choices, required=False)
-    theme = TermChoiceField(label=_("Theme"), queryset=_terms(VocabularyKind.THEME), required=False)
-    affected = TermChoiceField(
-        label=_("Affected persons"), queryset=_terms(VocabularyKind.AFFECTED_PERSONS), required=False
+    theme = forms.TypedMultipleChoiceField(
+        label=_("Theme"), choices=term_choices(VocabularyKind.THEME), coerce=int, required=False
     )
-    sdg = TermChoiceField(label=_("SDG goal"), queryset=_terms(VocabularyKind.SDG, parent__isnull=True), required=False)
-    target = TermChoiceField(
-        label=_("SDG target"), queryset=_terms(VocabularyKind.SDG, parent__isnull=False), required=False
+    affected = forms.TypedMultipleChoiceField(
+        label=_("Affected persons"), choices=term_choices(VocabularyKind.AFFECTED_PERSONS), coerce=int, required=False
     )
-    cluster = TermChoiceField(
-        label=_("National cluster"), queryset=_terms(VocabularyKind.NATIONAL_CLUSTER), required=False
+    sdg = forms.TypedMultipleChoiceField(
+        label=_("SDG goal"), choices=term_choices(VocabularyKind.SDG, parent__isnull=True), coerce=int, required=False
     )
-    lead = forms.ModelMultipleChoiceField(
-        label=_("Lead institution"), queryset=Institution.objects.all(), required=False
+    target = forms.TypedMultipleChoiceField(
+        label=_("SDG target"),
+        choices=term_choices(VocabularyKind.SDG, parent__isnull=False),
+        coerce=int,
+        required=False,
     )
-    project = forms.ModelMultipleChoiceField(label=_("Project"), queryset=Project.objects.all(), required=False)
+    cluster = forms.TypedMultipleChoiceField(
+        label=_("National cluster"), choices=term_choices(VocabularyKind.NATIONAL_CLUSTER), coerce=int, required=False
+    )
+    lead = forms.TypedMultipleChoiceField(
+        label=_("Lead institution"), choices=institution_choices, coerce=int, required=False
+    )
+    project = forms.TypedMultipleChoiceField(label=_("Project"), choices=project_choices, coerce=int, required=False)
     status = forms.MultipleChoiceField(
         label=_("Implementation status"), choices=ImplementationStatus.choices, required=False
     )

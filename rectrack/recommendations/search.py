@@ -130,40 +130,56 @@ def _matching_ids_sql(node, vendor: str) -> tuple[str, list[str]]:
     return f"SELECT id FROM {TABLE} WHERE search_vector @@ {sql}", params
 
 
-def apply_search(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
-    """Filter recommendations by a parsed search; an empty search filters nothing."""
-    vendor = default_connection.vendor
-    if parsed.include is not None:
-        if vendor == "postgresql":
-            sql, params = _tsquery(parsed.include)
-            queryset = queryset.filter(RawSQL(f"{TABLE}.search_vector @@ {sql}", params, output_field=BooleanField()))
-        else:
-            sql, params = _matching_ids_sql(parsed.include, vendor)
-            queryset = queryset.filter(pk__in=RawSQL(sql, params))
-    if parsed.exclude is not None:
-        sql, params = _matching_ids_sql(parsed.exclude, vendor)
-        queryset = queryset.exclude(pk__in=RawSQL(sql, params))
-    return queryset
+def _matched(parsed: ParsedQuery):
+    """The tree to match, with the exclusions folded in ("a NOT b"), or None.
 
-
-def ranked_ids(filtered: QuerySet, parsed: ParsedQuery, offset: int, limit: int) -> list[int]:
-    """One page of the ids in `filtered` (already searched), best match first.
-
-    Ties, and searches with nothing to rank by, fall back to newest first.
+    Full-text engines evaluate an exclusion beside a positive term inside the
+    index; only a search made of exclusions alone needs a NOT IN subquery.
     """
     if parsed.include is None:
-        return list(filtered.order_by("-issued_on", "-id").values_list("id", flat=True)[offset : offset + limit])
+        return None
+    if parsed.exclude is None:
+        return parsed.include
+    return And((parsed.include, Not(parsed.exclude)))
+
+
+def apply_search(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    """Filter recommendations by a parsed search; an empty search filters nothing."""
+    node = _matched(parsed)
+    if node is None:
+        if parsed.exclude is not None:
+            sql, params = _matching_ids_sql(parsed.exclude, default_connection.vendor)
+            queryset = queryset.exclude(pk__in=RawSQL(sql, params))
+        return queryset
+    if default_connection.vendor == "postgresql":
+        sql, params = _tsquery(node)
+        return queryset.filter(RawSQL(f"{TABLE}.search_vector @@ {sql}", params, output_field=BooleanField()))
+    sql, params = _matching_ids_sql(node, "sqlite")
+    return queryset.filter(pk__in=RawSQL(sql, params))
+
+
+def ranked_ids(candidates: QuerySet, parsed: ParsedQuery, offset: int, limit: int) -> list[int]:
+    """One page of ids, best match first, for a search with something to match.
+
+    `candidates` are the recommendations the other filters allow, before the
+    search is applied. Ties fall back to newest first.
+    """
+    node = _matched(parsed)
     if default_connection.vendor == "postgresql":
         sql, params = _tsquery(parsed.include)
         rank = RawSQL(f"ts_rank_cd({TABLE}.search_vector, {sql}, 1)", params)
-        ordered = filtered.annotate(search_rank=rank).order_by("-search_rank", "-issued_on", "-id")
+        ordered = apply_search(candidates, parsed).annotate(search_rank=rank)
+        ordered = ordered.order_by("-search_rank", "-issued_on", "-id")
         return list(ordered.values_list("id", flat=True)[offset : offset + limit])
-    # SQLite: rank inside FTS5 (bm25), restricted to the filtered ids.
-    inner_sql, inner_params = filtered.order_by().values("id").query.sql_with_params()
-    sql = (
-        f"SELECT f.rowid FROM {FTS_TABLE} f WHERE f.{FTS_TABLE} MATCH %s AND f.rowid IN ({inner_sql}) "
-        "ORDER BY f.rank, f.rowid DESC LIMIT %s OFFSET %s"
-    )
+    # SQLite: rank inside FTS5 (bm25); restrict to the candidates only when
+    # something narrows them, so a plain search is one index lookup.
+    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+    params: list = [_fts5(node)]
+    if candidates.query.has_filters():
+        inner_sql, inner_params = candidates.order_by().values("id").query.sql_with_params()
+        sql += f" AND rowid IN ({inner_sql})"
+        params += list(inner_params)
+    sql += " ORDER BY rank, rowid DESC LIMIT %s OFFSET %s"
     with default_connection.cursor() as cursor:
-        cursor.execute(sql, [_fts5(parsed.include), *inner_params, limit, offset])
+        cursor.execute(sql, [*params, limit, offset])
         return [row[0] for row in cursor.fetchall()]

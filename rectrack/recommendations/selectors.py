@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from rectrack.lib.search_query import ParsedQuery, parse_search_query
 from rectrack.planning.models import Activity, Project
-from rectrack.recommendations.models import Document, Recommendation
+from rectrack.recommendations.models import Document, Mechanism, Recommendation
 from rectrack.recommendations.search import apply_search, ranked_ids
 from rectrack.taxonomy.models import Term
 
@@ -30,18 +30,18 @@ class RecommendationFilters:
     """What a list of recommendations is narrowed by. Empty means "any"."""
 
     search: ParsedQuery = field(default_factory=lambda: parse_search_query(""))
-    mechanisms: list = field(default_factory=list)
+    mechanisms: list[str] = field(default_factory=list)  # acronyms
     document_symbol: str = ""
     upr_cycles: list[int] = field(default_factory=list)
     upr_positions: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
-    themes: list[Term] = field(default_factory=list)
-    affected_persons: list[Term] = field(default_factory=list)
-    sdg_goals: list[Term] = field(default_factory=list)
-    sdg_targets: list[Term] = field(default_factory=list)
-    clusters: list[Term] = field(default_factory=list)
-    lead_institutions: list = field(default_factory=list)
-    projects: list = field(default_factory=list)
+    themes: list[int] = field(default_factory=list)  # term ids, as are the next four
+    affected_persons: list[int] = field(default_factory=list)
+    sdg_goals: list[int] = field(default_factory=list)
+    sdg_targets: list[int] = field(default_factory=list)
+    clusters: list[int] = field(default_factory=list)
+    lead_institutions: list[int] = field(default_factory=list)
+    projects: list[int] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
     date_from: date | None = None
     date_to: date | None = None
@@ -53,14 +53,19 @@ def _with_terms(queryset: QuerySet, relation: str, term_ids) -> QuerySet:
 
 
 def filter_recommendations(filters: RecommendationFilters, queryset: QuerySet | None = None) -> QuerySet:
-    """Recommendations matching every filter (OR within one filter's values).
+    """Recommendations matching every filter and the search."""
+    return apply_search(facet_filter(filters, queryset), filters.search)
+
+
+def facet_filter(filters: RecommendationFilters, queryset: QuerySet | None = None) -> QuerySet:
+    """Recommendations matching every filter but the search (OR within one filter's values).
 
     Related-set filters use IN subqueries rather than joins, so no row is
     counted twice and no DISTINCT is needed.
     """
     queryset = Recommendation.objects.all() if queryset is None else queryset
     if filters.mechanisms:
-        queryset = queryset.filter(mechanism__in=filters.mechanisms)
+        queryset = queryset.filter(mechanism__in=Mechanism.objects.filter(acronym__in=filters.mechanisms).values("pk"))
     if filters.document_symbol:
         documents = Document.objects.filter(symbol__istartswith=filters.document_symbol.strip())
         queryset = queryset.filter(document__in=documents.values("pk"))
@@ -73,30 +78,29 @@ def filter_recommendations(filters: RecommendationFilters, queryset: QuerySet | 
     if filters.statuses:
         queryset = queryset.filter(status__in=filters.statuses)
     if filters.lead_institutions:
-        queryset = queryset.filter(lead_institution__in=filters.lead_institutions)
+        queryset = queryset.filter(lead_institution_id__in=filters.lead_institutions)
     if filters.date_from:
         queryset = queryset.filter(issued_on__gte=filters.date_from)
     if filters.date_to:
         queryset = queryset.filter(issued_on__lte=filters.date_to)
     if filters.themes:
-        queryset = _with_terms(queryset, "themes", [t.pk for t in filters.themes])
+        queryset = _with_terms(queryset, "themes", filters.themes)
     if filters.affected_persons:
-        queryset = _with_terms(queryset, "affected_persons", [t.pk for t in filters.affected_persons])
+        queryset = _with_terms(queryset, "affected_persons", filters.affected_persons)
     if filters.clusters:
-        queryset = _with_terms(queryset, "clusters", [t.pk for t in filters.clusters])
+        queryset = _with_terms(queryset, "clusters", filters.clusters)
     if filters.sdg_goals:
         # A goal matches recommendations tagged with the goal or any of its targets.
-        goal_ids = [t.pk for t in filters.sdg_goals]
-        target_ids = list(Term.objects.filter(parent__in=goal_ids).values_list("pk", flat=True))
-        queryset = _with_terms(queryset, "sdgs", goal_ids + target_ids)
+        targets = list(Term.objects.filter(parent__in=filters.sdg_goals).values_list("pk", flat=True))
+        queryset = _with_terms(queryset, "sdgs", [*filters.sdg_goals, *targets])
     if filters.sdg_targets:
-        queryset = _with_terms(queryset, "sdgs", [t.pk for t in filters.sdg_targets])
+        queryset = _with_terms(queryset, "sdgs", filters.sdg_targets)
     if filters.projects:
         through = Project.recommendations.through
         queryset = queryset.filter(
-            pk__in=through.objects.filter(project__in=filters.projects).values("recommendation_id")
+            pk__in=through.objects.filter(project_id__in=filters.projects).values("recommendation_id")
         )
-    return apply_search(queryset, filters.search)
+    return queryset
 
 
 def list_queryset() -> QuerySet:
@@ -115,8 +119,9 @@ class RecommendationResults:
     rows are then loaded with their related data in a fixed number of queries.
     """
 
-    def __init__(self, queryset: QuerySet, search: ParsedQuery, sort: str):
-        self.queryset = queryset
+    def __init__(self, candidates: QuerySet, search: ParsedQuery, sort: str):
+        self.candidates = candidates  # what the filters allow, before the search
+        self.queryset = apply_search(candidates, search)
         self.search = search
         self.sort = sort
         self._count: int | None = None
@@ -135,7 +140,7 @@ class RecommendationResults:
         if limit <= 0:
             return []
         if self.sort == Sort.RELEVANCE:
-            ids = ranked_ids(self.queryset, self.search, offset, limit)
+            ids = ranked_ids(self.candidates, self.search, offset, limit)
         else:
             ordered = self.queryset.order_by(*ORDERINGS[self.sort])
             ids = list(ordered.values_list("id", flat=True)[offset : offset + limit])
@@ -150,7 +155,7 @@ def search_recommendations(filters: RecommendationFilters, sort: str | None = No
     if sort == Sort.RELEVANCE and filters.search.include is None:
         sort = None
     sort = sort or (Sort.RELEVANCE if filters.search.include is not None else Sort.NEWEST)
-    return RecommendationResults(filter_recommendations(filters), filters.search, sort)
+    return RecommendationResults(facet_filter(filters), filters.search, sort)
 
 
 def recommendation_detail(pk: int) -> Recommendation:

@@ -56,6 +56,13 @@ def label_key(label: str) -> str:
     return re.sub(r"[\W_]+", " ", text).strip()
 
 
+def format_label(code: str, label: str, translations: dict, language: str | None = None) -> str:
+    """A term as users see it: in their language when available, with its code."""
+    language = (language or get_language() or "en").lower()
+    text = translations.get(language) or translations.get(language.split("-")[0]) or label
+    return f"{code} {text}" if code and not text.startswith(code) else text
+
+
 class TermQuerySet(models.QuerySet):
     def of_kind(self, kind: str):
         return self.filter(vocabulary__kind=kind)
@@ -116,10 +123,7 @@ class Term(models.Model):
     @property
     def display_label(self) -> str:
         """What users see: "16.2 End abuse ..." for coded terms, else the label."""
-        label = self.localized_label
-        if self.code and self.vocabulary_id and not label.startswith(self.code):
-            return f"{self.code} {label}"
-        return label
+        return format_label(self.code, self.label, self.translations)
 
     @property
     def is_goal(self) -> bool:

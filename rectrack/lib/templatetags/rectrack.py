@@ -1,4 +1,7 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from rectrack.audit.selectors import describe
 
@@ -13,3 +16,28 @@ def change_lines(event):
 @register.inclusion_tag("includes/pagination.html", takes_context=True)
 def pagination(context, page, query_string=""):
     return {"page": page, "query_string": query_string, "request": context.get("request")}
+
+
+@register.simple_tag
+def filter_select(field, no_blank: bool = False):
+    """A labelled single <select> for a list filter, keeping the chosen value.
+
+    Built in Python: filter lists hold hundreds of options (SDG targets,
+    themes), and a template loop over them costs more than the page's queries.
+    """
+    current = field.value()
+    selected = {str(v) for v in current} if isinstance(current, list) else {str(current or "")}
+    options = [] if no_blank else [format_html('<option value="">{}</option>', _("Any"))]
+    for value, label in field.field.choices:
+        value = str(value)
+        if value == "" and no_blank is False:
+            continue
+        marker = mark_safe(" selected") if value in selected else ""
+        options.append(format_html('<option value="{}"{}>{}</option>', value, marker, label))
+    return format_html(
+        '<div class="field"><label for="f-{name}">{label}</label>'
+        '<select name="{name}" id="f-{name}">{options}</select></div>',
+        name=field.name,
+        label=field.label,
+        options=mark_safe("".join(options)),  # each option is escaped by format_html above
+    )

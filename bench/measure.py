@@ -1,0 +1,115 @@
+"""Time the main pages in-process, on the database DATABASE_URL points to.
+
+Server time is measured around Django's test client: the whole request
+(middleware, queries, template) without the network. Run by bench/run.py.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rectrack.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from rectrack.accounts.models import Role, User  # noqa: E402
+from rectrack.recommendations.models import ImplementationStatus, Mechanism, Recommendation  # noqa: E402
+from rectrack.taxonomy.models import Term  # noqa: E402
+
+SEARCHES = [
+    "torture", "education", "women violence", '"freedom of expression"', "ratify convention", "roma", "disabilit*",
+    "trafficking", "death penalty", "journalists", "child marriage", '"human rights defenders"', "police", "migrants",
+    "health", "corruption", "indigenous", "torture OR ill-treatment", "prison conditions",
+    "domestic violence NOT children",
+]  # fmt: skip
+
+
+def percentile(samples: list[float], q: int) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
+
+
+def timed(client: Client, url: str) -> tuple[float, int]:
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    return elapsed, len(queries.captured_queries)
+
+
+def scenario_urls(rng: random.Random, rounds: int) -> dict[str, list[str]]:
+    themes = list(
+        Term.objects.filter(vocabulary__slug="uhri-themes-current", theme_of__isnull=False)
+        .distinct()
+        .values_list("pk", flat=True)[:40]
+    )
+    goals = list(Term.objects.filter(vocabulary__slug="sdg-2030", parent__isnull=True).values_list("pk", flat=True))
+    statuses = [s.value for s in ImplementationStatus]
+    mechanisms = ["UPR", "CRC", "CEDAW", "CCPR"]
+    top = Recommendation.objects.order_by("-id").values_list("id", flat=True).first()
+    urls = {"text_search": [], "text_search_3_filters": [], "recommendation_detail": [], "projects_page": []}
+    for n in range(rounds):
+        q = SEARCHES[n % len(SEARCHES)]
+        urls["text_search"].append(f"/recommendations/?q={q}")
+        if n % 2:
+            filters = f"mechanism={rng.choice(mechanisms)}&status={rng.choice(statuses)}&theme={rng.choice(themes)}"
+        else:
+            filters = f"cycle={rng.randint(1, 4)}&position=supported&sdg={rng.choice(goals)}"
+        urls["text_search_3_filters"].append(f"/recommendations/?q={q}&{filters}")
+        urls["recommendation_detail"].append(f"/recommendations/{rng.randint(1, top)}/")
+        urls["projects_page"].append(f"/projects/?page={1 + n % 3}&sort={rng.choice(['name', '-name', 'newest'])}")
+    return urls
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    user, _ = User.objects.get_or_create(username="bench-coordinator", defaults={"role": Role.COORDINATOR})
+    client = Client()
+    client.force_login(user)
+    rng = random.Random(7)
+    urls = scenario_urls(rng, args.rounds)
+    for scenario in urls.values():  # warm caches the way a running server has them
+        for url in scenario[:5]:
+            timed(client, url)
+    results = {}
+    for name, scenario in urls.items():
+        samples, queries = [], []
+        for url in scenario:
+            elapsed, count = timed(client, url)
+            samples.append(elapsed)
+            queries.append(count)
+        results[name] = {
+            "requests": len(samples),
+            "p50_ms": round(percentile(samples, 50), 1),
+            "p95_ms": round(percentile(samples, 95), 1),
+            "max_ms": round(max(samples), 1),
+            "queries_max": max(queries),
+            "slowest_url": scenario[samples.index(max(samples))],
+        }
+    results["_meta"] = {
+        "recommendations": Recommendation.objects.count(),
+        "mechanisms": Mechanism.objects.count(),
+        "vendor": connection.vendor,
+    }
+    Path(args.out).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
