@@ -256,3 +256,20 @@ def test_recommendation_date_defaults_to_the_document_date(world):
     assert rec.issued_on == date(2023, 3, 1)
     assert rec.paragraph == "26"
     assert Recommendation.objects.get(pk=rec.pk).mechanism == world.cedaw
+
+
+def test_a_search_matching_too_many_to_rank_is_shown_newest_first_with_a_note(viewer, world, monkeypatch):
+    monkeypatch.setattr(selectors, "RANKING_LIMIT", 1)
+    response = viewer.get(LIST, {"q": "roma OR torture"})
+    content = response.content.decode()
+    assert "so they are shown newest first" in content
+    assert "best match first" not in content
+    assert [r.pk for r in response.context["page"].object_list] == [world.education.pk, world.torture.pk]
+
+
+def test_counts_with_filters_and_exclusions_agree_with_the_rows(world):
+    filters = selectors.RecommendationFilters(
+        search=parse_search_query("education OR torture NOT police"), upr_positions=["supported", "noted"]
+    )
+    results = selectors.search_recommendations(filters)
+    assert results.count() == len(results[0:50]) == 1

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from rectrack.audit.admin import HistoryAdmin
 from rectrack.recommendations.models import (
@@ -30,6 +31,7 @@ class DocumentAdmin(HistoryAdmin):
     search_fields = ["symbol", "title"]
     autocomplete_fields = ["mechanism", "country"]
     date_hierarchy = "date"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Recommendation)

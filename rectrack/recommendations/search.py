@@ -158,6 +158,35 @@ def apply_search(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
     return queryset.filter(pk__in=RawSQL(sql, params))
 
 
+def _sqlite_matches(candidates: QuerySet, node, select: str) -> tuple[str, list]:
+    """SQL over the FTS5 matches of `node` that the candidates' filters allow.
+
+    Driven by the full-text match; the other filters are checked per match
+    through the primary key (EXISTS). A "rowid IN (candidates)" constraint
+    would make FTS5 look up each candidate on its own, which is slow when the
+    filters allow many.
+    """
+    sql = f"SELECT {select} FROM {FTS_TABLE} f WHERE f.{FTS_TABLE} MATCH %s"
+    params: list = [_fts5(node)]
+    if candidates.query.has_filters():
+        per_match = candidates.order_by().filter(pk=RawSQL("f.rowid", ())).values("id")
+        inner_sql, inner_params = per_match.query.sql_with_params()
+        sql += f" AND EXISTS ({inner_sql})"
+        params += list(inner_params)
+    return sql, params
+
+
+def count_matches(candidates: QuerySet, parsed: ParsedQuery) -> int:
+    """How many of the candidates the search finds."""
+    node = _matched(parsed)
+    if node is None or default_connection.vendor != "sqlite":
+        return apply_search(candidates, parsed).count()
+    sql, params = _sqlite_matches(candidates, node, "count(*)")
+    with default_connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
 def ranked_ids(candidates: QuerySet, parsed: ParsedQuery, offset: int, limit: int) -> list[int]:
     """One page of ids, best match first, for a search with something to match.
 
@@ -171,15 +200,8 @@ def ranked_ids(candidates: QuerySet, parsed: ParsedQuery, offset: int, limit: in
         ordered = apply_search(candidates, parsed).annotate(search_rank=rank)
         ordered = ordered.order_by("-search_rank", "-issued_on", "-id")
         return list(ordered.values_list("id", flat=True)[offset : offset + limit])
-    # SQLite: rank inside FTS5 (bm25); restrict to the candidates only when
-    # something narrows them, so a plain search is one index lookup.
-    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-    params: list = [_fts5(node)]
-    if candidates.query.has_filters():
-        inner_sql, inner_params = candidates.order_by().values("id").query.sql_with_params()
-        sql += f" AND rowid IN ({inner_sql})"
-        params += list(inner_params)
-    sql += " ORDER BY rank, rowid DESC LIMIT %s OFFSET %s"
+    sql, params = _sqlite_matches(candidates, node, "f.rowid")
+    sql += " ORDER BY f.rank, f.rowid DESC LIMIT %s OFFSET %s"
     with default_connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit, offset])
         return [row[0] for row in cursor.fetchall()]

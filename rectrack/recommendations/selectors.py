@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from rectrack.lib.search_query import ParsedQuery, parse_search_query
 from rectrack.planning.models import Activity, Project
 from rectrack.recommendations.models import Document, Mechanism, Recommendation
-from rectrack.recommendations.search import apply_search, ranked_ids
+from rectrack.recommendations.search import apply_search, count_matches, ranked_ids
 from rectrack.taxonomy.models import Term
 
 
@@ -112,6 +112,11 @@ def list_queryset() -> QuerySet:
     )
 
 
+# Ranking costs time in proportion to the matches; past this many, a search
+# is shown newest first and the user is asked to narrow it to rank it.
+RANKING_LIMIT = 20_000
+
+
 class RecommendationResults:
     """A lazily evaluated, sorted result set for Paginator: count() and slicing.
 
@@ -128,8 +133,12 @@ class RecommendationResults:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self.queryset.count()
+            self._count = count_matches(self.candidates, self.search)
         return self._count
+
+    @property
+    def too_many_to_rank(self) -> bool:
+        return self.sort == Sort.RELEVANCE and self.count() > RANKING_LIMIT
 
     def __len__(self) -> int:
         return self.count()
@@ -139,10 +148,10 @@ class RecommendationResults:
         limit = (window.stop or offset) - offset
         if limit <= 0:
             return []
-        if self.sort == Sort.RELEVANCE:
+        if self.sort == Sort.RELEVANCE and not self.too_many_to_rank:
             ids = ranked_ids(self.candidates, self.search, offset, limit)
         else:
-            ordered = self.queryset.order_by(*ORDERINGS[self.sort])
+            ordered = self.queryset.order_by(*ORDERINGS.get(self.sort, ORDERINGS[Sort.NEWEST]))
             ids = list(ordered.values_list("id", flat=True)[offset : offset + limit])
         rows = {row.pk: row for row in list_queryset().filter(pk__in=ids)}
         return [rows[pk] for pk in ids if pk in rows]

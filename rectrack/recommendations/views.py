@@ -43,6 +43,14 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     filters = _filters_from(cleaned)
     results = selectors.search_recommendations(filters, cleaned["sort"])
     page = Paginator(results, settings.RECTRACK_PAGE_SIZE).get_page(request.GET.get("page"))
+    if results.too_many_to_rank:
+        notes.append(
+            _(
+                "More than %(limit)s recommendations match, so they are shown newest first. "
+                "Add words or filters to sort them by best match."
+            )
+            % {"limit": f"{selectors.RANKING_LIMIT:,}"}
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -52,7 +60,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "notes": notes + filters.search.notes,
-            "sort": results.sort,
+            "ranked": results.sort == selectors.Sort.RELEVANCE and not results.too_many_to_rank,
             "query_string": query.urlencode(),
             "has_filters": any(v for k, v in cleaned.items() if k not in ("q", "sort")),
             "can_manage": permissions.can_manage_recommendations(request.user),
