@@ -28,7 +28,7 @@ install-dev: $(VENV)/.dev-installed
 demo: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py collectstatic --noinput -v0
+	WHITENOISE_USE_FINDERS=false $(BIN)/python manage.py collectstatic --noinput --clear -v0
 	@$(BIN)/python manage.py create_demo_users
 	@echo "RecTrack demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	WHITENOISE_USE_FINDERS=false $(BIN)/gunicorn rectrack.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
