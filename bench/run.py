@@ -87,6 +87,7 @@ def run_one(vendor: str, count: int, reuse: bool, rounds: int) -> dict:
                 "-c",
                 "from django.db import connection; connection.cursor().execute('ANALYZE')",
             )
+    manage(url, "migrate", "--noinput", "-v0")  # a reused database gets new indexes too
     out = WORK / f"measure-{vendor}.json"
     WORK.mkdir(parents=True, exist_ok=True)
     print(f"[{vendor}] timing the pages…", flush=True)

@@ -144,3 +144,11 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (filter lists are cached)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -241,12 +241,12 @@ def _many(world, count: int):
 @pytest.mark.parametrize(
     "params", [{}, {"q": "education"}, {"q": "education", "theme": "THEME", "position": "supported"}]
 )
-def test_the_list_query_count_does_not_grow_with_the_rows_shown(viewer, world, django_assert_num_queries, params):
+def test_the_list_query_count_does_not_grow_with_the_rows_shown(viewer, world, django_assert_max_num_queries, params):
     params = {k: (world.education_theme.pk if v == "THEME" else v) for k, v in params.items()}
     with CaptureQueriesContext(connection) as few:
         viewer.get(LIST, params)
     _many(world, 20)
-    with django_assert_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(len(few.captured_queries)):
         response = viewer.get(LIST, params)
     assert len(response.context["page"].object_list) > 3
 

@@ -2,21 +2,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rectrack.institutions.models import Institution
-from rectrack.institutions.selectors import institution_choices
 from rectrack.planning.models import Project, ProjectStatus
-from rectrack.planning.selectors import project_choices
 from rectrack.recommendations.models import (
     Country,
     Document,
     ImplementationStatus,
-    Mechanism,
     Recommendation,
     RecommendationKind,
     UprPosition,
 )
-from rectrack.recommendations.selectors import Sort
+from rectrack.recommendations.selectors import Sort, filter_choices
 from rectrack.taxonomy.models import Term, TermStatus, VocabularyKind
-from rectrack.taxonomy.selectors import term_choices
 
 
 def _terms(kind: str, **filters):
@@ -31,45 +27,26 @@ def _terms(kind: str, **filters):
 UPR_CYCLES = [(str(n), _("Cycle %(number)d") % {"number": n}) for n in range(1, 6)]
 
 
-def _mechanism_choices() -> list[tuple[str, str]]:
-    return [(acronym, acronym) for acronym in Mechanism.objects.values_list("acronym", flat=True)]
-
-
 class RecommendationFilterForm(forms.Form):
     """The filters of the recommendations list; read with lib.filters.clean_leniently.
 
-    Choices are plain (id, label) pairs read per request, and the cleaned
-    values are ids, which is all the selectors need.
+    Option lists come from selectors.filter_choices (cached); the cleaned
+    values are ids, acronyms and codes, which is all the selectors need.
     """
 
     q = forms.CharField(label=_("Search"), required=False, max_length=10_000)
-    mechanism = forms.MultipleChoiceField(label=_("Mechanism"), choices=_mechanism_choices, required=False)
+    mechanism = forms.MultipleChoiceField(label=_("Mechanism"), required=False)
     symbol = forms.CharField(label=_("Document symbol"), required=False, max_length=100)
     cycle = forms.TypedMultipleChoiceField(label=_("UPR cycle"), choices=UPR_CYCLES, coerce=int, required=False)
     position = forms.MultipleChoiceField(label=_("UPR position"), choices=UprPosition.choices, required=False)
     kind = forms.MultipleChoiceField(label=_("Kind"), choices=RecommendationKind.choices, required=False)
-    theme = forms.TypedMultipleChoiceField(
-        label=_("Theme"), choices=term_choices(VocabularyKind.THEME), coerce=int, required=False
-    )
-    affected = forms.TypedMultipleChoiceField(
-        label=_("Affected persons"), choices=term_choices(VocabularyKind.AFFECTED_PERSONS), coerce=int, required=False
-    )
-    sdg = forms.TypedMultipleChoiceField(
-        label=_("SDG goal"), choices=term_choices(VocabularyKind.SDG, parent__isnull=True), coerce=int, required=False
-    )
-    target = forms.TypedMultipleChoiceField(
-        label=_("SDG target"),
-        choices=term_choices(VocabularyKind.SDG, parent__isnull=False),
-        coerce=int,
-        required=False,
-    )
-    cluster = forms.TypedMultipleChoiceField(
-        label=_("National cluster"), choices=term_choices(VocabularyKind.NATIONAL_CLUSTER), coerce=int, required=False
-    )
-    lead = forms.TypedMultipleChoiceField(
-        label=_("Lead institution"), choices=institution_choices, coerce=int, required=False
-    )
-    project = forms.TypedMultipleChoiceField(label=_("Project"), choices=project_choices, coerce=int, required=False)
+    theme = forms.TypedMultipleChoiceField(label=_("Theme"), coerce=int, required=False)
+    affected = forms.TypedMultipleChoiceField(label=_("Affected persons"), coerce=int, required=False)
+    sdg = forms.TypedMultipleChoiceField(label=_("SDG goal"), coerce=int, required=False)
+    target = forms.TypedMultipleChoiceField(label=_("SDG target"), coerce=int, required=False)
+    cluster = forms.TypedMultipleChoiceField(label=_("National cluster"), coerce=int, required=False)
+    lead = forms.TypedMultipleChoiceField(label=_("Lead institution"), coerce=int, required=False)
+    project = forms.TypedMultipleChoiceField(label=_("Project"), coerce=int, required=False)
     status = forms.MultipleChoiceField(
         label=_("Implementation status"), choices=ImplementationStatus.choices, required=False
     )
@@ -85,6 +62,11 @@ class RecommendationFilterForm(forms.Form):
             (Sort.OLDEST, _("Oldest first")),
         ],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, choices in filter_choices().items():
+            self.fields[name].choices = choices
 
 
 class RecommendationForm(forms.ModelForm):

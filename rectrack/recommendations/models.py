@@ -259,6 +259,9 @@ class Recommendation(models.Model):
             models.Index(fields=["-issued_on", "document", "paragraph_key", "id"], name="rec_newest_idx"),
             models.Index(fields=["issued_on", "document", "paragraph_key", "id"], name="rec_oldest_idx"),
             models.Index(fields=["status"], name="rec_status_idx"),
+            # Progress figures count implemented recommendations per project
+            # from this index alone, without reading the rows.
+            models.Index(fields=["id", "status"], name="rec_id_status_idx"),
             models.Index(fields=["upr_position"], name="rec_position_idx"),
         ]
 

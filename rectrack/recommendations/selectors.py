@@ -1,15 +1,22 @@
 """Reading recommendations: search, filters, sorting, and detail."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import get_language
 
+from rectrack.institutions.selectors import institution_choices
 from rectrack.lib.search_query import ParsedQuery, parse_search_query
 from rectrack.planning.models import Activity, Project
+from rectrack.planning.selectors import project_choices
 from rectrack.recommendations.models import Document, Mechanism, Recommendation
 from rectrack.recommendations.search import apply_search, count_matches, ranked_ids
-from rectrack.taxonomy.models import Term
+from rectrack.taxonomy.models import Term, VocabularyKind
+from rectrack.taxonomy.selectors import term_choices
 
 
 class Sort:
@@ -183,3 +190,49 @@ def recommendation_detail(pk: int) -> Recommendation:
         )
         .get(pk=pk)
     )
+
+
+FILTER_CHOICES_SECONDS = 300
+
+
+def _filter_choices_fingerprint() -> str:
+    """Changes whenever a filter list gains or loses an entry, or a project changes.
+
+    Renaming a term or an institution (they keep no timestamp) shows in the
+    lists within FILTER_CHOICES_SECONDS.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT COUNT(*) FROM taxonomy_term), (SELECT MAX(id) FROM taxonomy_term),"
+            " (SELECT COUNT(*) FROM institutions_institution), (SELECT MAX(id) FROM institutions_institution),"
+            " (SELECT COUNT(*) FROM planning_project), (SELECT MAX(updated_at) FROM planning_project),"
+            " (SELECT COUNT(*) FROM recommendations_mechanism)"
+        )
+        return hashlib.sha256(repr(cursor.fetchone()).encode()).hexdigest()[:20]
+
+
+def filter_choices() -> dict[str, list[tuple]]:
+    """The option lists of the recommendation and activity filters, in the user's language.
+
+    Read on every list page, so kept in the cache under a fingerprint of the
+    rows they come from: one small query instead of five lists and hundreds
+    of labels to format.
+    """
+    key = f"filter-choices:{get_language()}:{_filter_choices_fingerprint()}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = {
+            "mechanism": [
+                (acronym, acronym)
+                for acronym in Mechanism.objects.order_by("position", "acronym").values_list("acronym", flat=True)
+            ],
+            "theme": term_choices(VocabularyKind.THEME)(),
+            "affected": term_choices(VocabularyKind.AFFECTED_PERSONS)(),
+            "sdg": term_choices(VocabularyKind.SDG, parent__isnull=True)(),
+            "target": term_choices(VocabularyKind.SDG, parent__isnull=False)(),
+            "cluster": term_choices(VocabularyKind.NATIONAL_CLUSTER)(),
+            "lead": institution_choices(),
+            "project": project_choices(),
+        }
+        cache.set(key, choices, FILTER_CHOICES_SECONDS)
+    return choices
