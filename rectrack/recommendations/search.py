@@ -7,7 +7,9 @@ keeps its own index:
 
 - SQLite: an FTS5 table with external content (the recommendation table),
   kept in step by triggers, tokenised with the Porter stemmer.
-- PostgreSQL: a stored generated tsvector column with a GIN index.
+- PostgreSQL: a narrow side table (recommendation id, tsvector) with a GIN
+  index, kept in step by triggers. Counting and ranking many matches then
+  reads small rows rather than the recommendations themselves.
 
 Neither index is declared on the model, so `ensure_search_schema` creates it:
 from a migration, and again after every migrate, because SQLite rebuilds a
@@ -15,13 +17,14 @@ table (dropping its triggers) whenever a migration alters it.
 """
 
 from django.db import connection as default_connection
-from django.db.models import BooleanField, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from rectrack.lib.search_query import And, Not, Or, ParsedQuery, Phrase, Word
 
 TABLE = "recommendations_recommendation"
 FTS_TABLE = "recommendations_recommendation_fts"
+PG_TABLE = "recommendations_recommendation_search"
 # English stemming after accent folding, like SQLite's "porter unicode61
 # remove_diacritics 2" tokenizer, so both databases find the same texts.
 PG_CONFIG = "rectrack"
@@ -69,11 +72,48 @@ def ensure_search_schema(connection=default_connection) -> None:
                     f"ALTER TEXT SEARCH CONFIGURATION {PG_CONFIG} "
                     "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem"
                 )
-            cursor.execute(
-                f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_vector tsvector "
-                f"GENERATED ALWAYS AS (to_tsvector('{PG_CONFIG}'::regconfig, coalesce(text, ''))) STORED"
-            )
-            cursor.execute(f"CREATE INDEX IF NOT EXISTS recommendation_search_idx ON {TABLE} USING gin (search_vector)")
+            _ensure_postgresql_table(cursor)
+
+
+def _ensure_postgresql_table(cursor) -> None:
+    vector = f"to_tsvector('{PG_CONFIG}'::regconfig, coalesce(NEW.text, ''))"
+    cursor.execute(
+        f"CREATE TABLE IF NOT EXISTS {PG_TABLE} (recommendation_id bigint PRIMARY KEY, document tsvector NOT NULL)"
+    )
+    cursor.execute(f"CREATE INDEX IF NOT EXISTS recommendation_search_document_idx ON {PG_TABLE} USING gin (document)")
+    # No foreign key: Django's test flush truncates tables without CASCADE.
+    # Triggers keep the table in step instead, truncation included.
+    cursor.execute(
+        f"""CREATE OR REPLACE FUNCTION recommendation_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'TRUNCATE' THEN
+                TRUNCATE {PG_TABLE};
+            ELSIF TG_OP = 'DELETE' THEN
+                DELETE FROM {PG_TABLE} WHERE recommendation_id = OLD.id;
+            ELSE
+                INSERT INTO {PG_TABLE} (recommendation_id, document) VALUES (NEW.id, {vector})
+                ON CONFLICT (recommendation_id) DO UPDATE SET document = EXCLUDED.document;
+            END IF;
+            RETURN NULL;
+        END $$"""
+    )
+    cursor.execute(f"DROP TRIGGER IF EXISTS recommendation_search_rows ON {TABLE}")
+    cursor.execute(
+        f"CREATE TRIGGER recommendation_search_rows AFTER INSERT OR DELETE OR UPDATE OF text ON {TABLE} "
+        "FOR EACH ROW EXECUTE FUNCTION recommendation_search_sync()"
+    )
+    cursor.execute(f"DROP TRIGGER IF EXISTS recommendation_search_truncate ON {TABLE}")
+    cursor.execute(
+        f"CREATE TRIGGER recommendation_search_truncate AFTER TRUNCATE ON {TABLE} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION recommendation_search_sync()"
+    )
+    cursor.execute(
+        f"INSERT INTO {PG_TABLE} (recommendation_id, document) "
+        f"SELECT r.id, to_tsvector('{PG_CONFIG}'::regconfig, coalesce(r.text, '')) FROM {TABLE} r "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {PG_TABLE} s WHERE s.recommendation_id = r.id)"
+    )
+    # The earlier design kept a generated column on the recommendations.
+    cursor.execute(f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector")
 
 
 def rebuild_search_index(connection=default_connection) -> None:
@@ -127,7 +167,7 @@ def _matching_ids_sql(node, vendor: str) -> tuple[str, list[str]]:
     if vendor == "sqlite":
         return f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [_fts5(node)]
     sql, params = _tsquery(node)
-    return f"SELECT id FROM {TABLE} WHERE search_vector @@ {sql}", params
+    return f"SELECT recommendation_id FROM {PG_TABLE} WHERE document @@ {sql}", params
 
 
 def _matched(parsed: ParsedQuery):
@@ -145,43 +185,54 @@ def _matched(parsed: ParsedQuery):
 
 def apply_search(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
     """Filter recommendations by a parsed search; an empty search filters nothing."""
+    vendor = default_connection.vendor
     node = _matched(parsed)
     if node is None:
         if parsed.exclude is not None:
-            sql, params = _matching_ids_sql(parsed.exclude, default_connection.vendor)
+            sql, params = _matching_ids_sql(parsed.exclude, vendor)
             queryset = queryset.exclude(pk__in=RawSQL(sql, params))
         return queryset
-    if default_connection.vendor == "postgresql":
-        sql, params = _tsquery(node)
-        return queryset.filter(RawSQL(f"{TABLE}.search_vector @@ {sql}", params, output_field=BooleanField()))
-    sql, params = _matching_ids_sql(node, "sqlite")
+    sql, params = _matching_ids_sql(node, vendor)
     return queryset.filter(pk__in=RawSQL(sql, params))
 
 
-def _sqlite_matches(candidates: QuerySet, node, select: str) -> tuple[str, list]:
-    """SQL over the FTS5 matches of `node` that the candidates' filters allow.
+def _matches(candidates: QuerySet, node, select: str, order: bool = False) -> tuple[str, list]:
+    """SQL over the full-text matches of `node` that the candidates' filters allow.
 
-    Driven by the full-text match; the other filters are checked per match
-    through the primary key (EXISTS). A "rowid IN (candidates)" constraint
-    would make FTS5 look up each candidate on its own, which is slow when the
-    filters allow many.
+    Driven by the index table (f); the other filters are checked per match
+    through the primary key (EXISTS). On SQLite, a "rowid IN (candidates)"
+    constraint would make FTS5 look up each candidate on its own; on
+    PostgreSQL, counting from the narrow index table avoids reading the
+    recommendations themselves.
     """
-    sql = f"SELECT {select} FROM {FTS_TABLE} f WHERE f.{FTS_TABLE} MATCH %s"
-    params: list = [_fts5(node)]
+    if default_connection.vendor == "sqlite":
+        id_column = "f.rowid"
+        sql = f"SELECT {select.format(id=id_column)} FROM {FTS_TABLE} f WHERE f.{FTS_TABLE} MATCH %s"
+        params: list = [_fts5(node)]
+        rank_sql, rank_params = "f.rank", []
+    else:
+        id_column = "f.recommendation_id"
+        query_sql, query_params = _tsquery(node)
+        sql = f"SELECT {select.format(id=id_column)} FROM {PG_TABLE} f WHERE f.document @@ {query_sql}"
+        params = list(query_params)
+        rank_sql, rank_params = f"ts_rank_cd(f.document, {query_sql}, 1) DESC", list(query_params)
     if candidates.query.has_filters():
-        per_match = candidates.order_by().filter(pk=RawSQL("f.rowid", ())).values("id")
+        per_match = candidates.order_by().filter(pk=RawSQL(id_column, ())).values("id")
         inner_sql, inner_params = per_match.query.sql_with_params()
         sql += f" AND EXISTS ({inner_sql})"
         params += list(inner_params)
+    if order:
+        sql += f" ORDER BY {rank_sql}, {id_column} DESC"
+        params += rank_params
     return sql, params
 
 
 def count_matches(candidates: QuerySet, parsed: ParsedQuery) -> int:
     """How many of the candidates the search finds."""
     node = _matched(parsed)
-    if node is None or default_connection.vendor != "sqlite":
+    if node is None:
         return apply_search(candidates, parsed).count()
-    sql, params = _sqlite_matches(candidates, node, "count(*)")
+    sql, params = _matches(candidates, node, "count(*)")
     with default_connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]
@@ -191,17 +242,9 @@ def ranked_ids(candidates: QuerySet, parsed: ParsedQuery, offset: int, limit: in
     """One page of ids, best match first, for a search with something to match.
 
     `candidates` are the recommendations the other filters allow, before the
-    search is applied. Ties fall back to newest first.
+    search is applied. Ties fall back to the most recently added.
     """
-    node = _matched(parsed)
-    if default_connection.vendor == "postgresql":
-        sql, params = _tsquery(parsed.include)
-        rank = RawSQL(f"ts_rank_cd({TABLE}.search_vector, {sql}, 1)", params)
-        ordered = apply_search(candidates, parsed).annotate(search_rank=rank)
-        ordered = ordered.order_by("-search_rank", "-issued_on", "-id")
-        return list(ordered.values_list("id", flat=True)[offset : offset + limit])
-    sql, params = _sqlite_matches(candidates, node, "f.rowid")
-    sql += " ORDER BY f.rank, f.rowid DESC LIMIT %s OFFSET %s"
+    sql, params = _matches(candidates, _matched(parsed), "{id}", order=True)
     with default_connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, offset])
+        cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
         return [row[0] for row in cursor.fetchall()]

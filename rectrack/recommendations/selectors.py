@@ -72,7 +72,11 @@ def facet_filter(filters: RecommendationFilters, queryset: QuerySet | None = Non
     """
     queryset = Recommendation.objects.all() if queryset is None else queryset
     if filters.mechanisms:
-        queryset = queryset.filter(mechanism__in=Mechanism.objects.filter(acronym__in=filters.mechanisms).values("pk"))
+        # Literal ids, not a subquery: mechanisms are very unevenly used (most
+        # recommendations are UPR ones) and the planner needs the values to
+        # estimate how many rows a filter keeps.
+        ids = list(Mechanism.objects.filter(acronym__in=filters.mechanisms).values_list("pk", flat=True))
+        queryset = queryset.filter(mechanism_id__in=ids)
     if filters.document_symbol:
         documents = Document.objects.filter(symbol__istartswith=filters.document_symbol.strip())
         queryset = queryset.filter(document__in=documents.values("pk"))

@@ -15,6 +15,10 @@ def drop_search_index(apps, schema_editor):
                 cursor.execute(f"DROP TRIGGER IF EXISTS recommendation_fts_{trigger}")
             cursor.execute("DROP TABLE IF EXISTS recommendations_recommendation_fts")
         elif connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER IF EXISTS recommendation_search_rows ON recommendations_recommendation")
+            cursor.execute("DROP TRIGGER IF EXISTS recommendation_search_truncate ON recommendations_recommendation")
+            cursor.execute("DROP FUNCTION IF EXISTS recommendation_search_sync()")
+            cursor.execute("DROP TABLE IF EXISTS recommendations_recommendation_search")
             cursor.execute("ALTER TABLE recommendations_recommendation DROP COLUMN IF EXISTS search_vector")
             cursor.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS rectrack")
 
