@@ -5,6 +5,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Tracked(models.Model):
+    """What every edited object carries: a version for optimistic concurrency,
+    who created it and when it last changed. audit.services keeps them."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class Action(models.TextChoices):
     CREATED = "created", _("created")
     UPDATED = "updated", _("updated")

@@ -1,9 +1,10 @@
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from rectrack.audit.models import Tracked
 
 
 class ProjectStatus(models.TextChoices):
@@ -13,7 +14,7 @@ class ProjectStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
-class Project(models.Model):
+class Project(Tracked):
     """A thematic project or action plan grouping recommendations and activities."""
 
     name = models.CharField(_("name"), max_length=250)
@@ -32,17 +33,6 @@ class Project(models.Model):
     recommendations = models.ManyToManyField(
         "recommendations.Recommendation", verbose_name=_("recommendations"), blank=True, related_name="projects"
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("project")
@@ -81,7 +71,7 @@ class ActivityQuerySet(models.QuerySet):
         return self.exclude(status__in=CLOSED_ACTIVITY_STATUSES)
 
 
-class Activity(models.Model):
+class Activity(Tracked):
     """A follow-up action that implements one or more recommendations."""
 
     title = models.CharField(_("title"), max_length=300)
@@ -117,17 +107,6 @@ class Activity(models.Model):
         related_name="activities",
     )
     projects = models.ManyToManyField(Project, verbose_name=_("projects"), blank=True, related_name="activities")
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ActivityQuerySet.as_manager()
 

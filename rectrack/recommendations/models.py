@@ -1,11 +1,11 @@
 import re
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from rectrack.audit.models import Tracked
 from rectrack.taxonomy.models import VocabularyKind
 
 
@@ -149,7 +149,7 @@ def paragraph_sort_key(paragraph: str) -> str:
     return ".".join(part.zfill(5) for part in parts[:4])
 
 
-class Recommendation(models.Model):
+class Recommendation(Tracked):
     # UN-side fields: set by import or entry, refreshed by a newer export.
     mechanism = models.ForeignKey(
         Mechanism, verbose_name=_("mechanism"), on_delete=models.PROTECT, related_name="recommendations"
@@ -230,19 +230,6 @@ class Recommendation(models.Model):
         choices=ImplementationStatus.choices,
         default=ImplementationStatus.NOT_STARTED,
     )
-
-    # Optimistic concurrency: every save through a service bumps it.
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("recommendation")
