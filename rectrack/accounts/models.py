@@ -22,7 +22,3 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
-
-    @property
-    def display_name(self) -> str:
-        return str(self)

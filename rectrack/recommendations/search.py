@@ -116,14 +116,6 @@ def _ensure_postgresql_table(cursor) -> None:
     cursor.execute(f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector")
 
 
-def rebuild_search_index(connection=default_connection) -> None:
-    """Re-index every text, after a bulk load with the triggers off."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
-
-
 # Compiling the query tree -------------------------------------------------
 
 

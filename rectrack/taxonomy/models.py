@@ -124,7 +124,3 @@ class Term(models.Model):
     def display_label(self) -> str:
         """What users see: "16.2 End abuse ..." for coded terms, else the label."""
         return format_label(self.code, self.label, self.translations)
-
-    @property
-    def is_goal(self) -> bool:
-        return self.parent_id is None
