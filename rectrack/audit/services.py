@@ -46,6 +46,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _labels(objects: Iterable[models.Model]) -> list[str]:
+    """How a related set is kept in history: its members' names, sorted."""
+    return sorted(str(obj) for obj in objects)
+
+
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The current values of `fields` as JSON-friendly values.
 
@@ -58,7 +63,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
         if field.concrete and not field.editable:
             continue
         if field.many_to_many:
-            values[name] = sorted(str(obj) for obj in getattr(instance, name).all()) if instance.pk else []
+            values[name] = _labels(getattr(instance, name).all()) if instance.pk else []
         elif field.is_relation:
             values[name] = _plain(getattr(instance, name))
         else:
@@ -170,8 +175,7 @@ def save_tracked(
         setattr(current, name, value)
     current.full_clean()
     after_plain = snapshot(current, plain)
-    after_m2m = {name: sorted(str(obj) for obj in value) for name, value in m2m.items()}
-    before = {name: value for name, value in before.items() if name in after_plain or name in after_m2m}
+    after_m2m = {name: _labels(value) for name, value in m2m.items()}
     changes = diff(before, {**after_plain, **after_m2m})
     if not changes:
         # What the user asked for is what is stored: nothing to overwrite.
@@ -198,7 +202,7 @@ def create_tracked(*, model: type[models.Model], actor, fields: Mapping[str, Any
     instance.save()
     for name, value in m2m.items():
         getattr(instance, name).set(value)
-    after = {**snapshot(instance, plain), **{name: sorted(str(obj) for obj in value) for name, value in m2m.items()}}
+    after = {**snapshot(instance, plain), **{name: _labels(value) for name, value in m2m.items()}}
     changes = diff({}, after)
     record_event(actor=actor, instance=instance, action=Action.CREATED, changes=changes)
     return instance

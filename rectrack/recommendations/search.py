@@ -75,8 +75,12 @@ def ensure_search_schema(connection=default_connection) -> None:
             _ensure_postgresql_table(cursor)
 
 
+def _pg_vector(text_column: str) -> str:
+    """The one way a text becomes a tsvector, for the trigger and the backfill alike."""
+    return f"to_tsvector('{PG_CONFIG}'::regconfig, coalesce({text_column}, ''))"
+
+
 def _ensure_postgresql_table(cursor) -> None:
-    vector = f"to_tsvector('{PG_CONFIG}'::regconfig, coalesce(NEW.text, ''))"
     cursor.execute(
         f"CREATE TABLE IF NOT EXISTS {PG_TABLE} (recommendation_id bigint PRIMARY KEY, document tsvector NOT NULL)"
     )
@@ -91,7 +95,7 @@ def _ensure_postgresql_table(cursor) -> None:
             ELSIF TG_OP = 'DELETE' THEN
                 DELETE FROM {PG_TABLE} WHERE recommendation_id = OLD.id;
             ELSE
-                INSERT INTO {PG_TABLE} (recommendation_id, document) VALUES (NEW.id, {vector})
+                INSERT INTO {PG_TABLE} (recommendation_id, document) VALUES (NEW.id, {_pg_vector("NEW.text")})
                 ON CONFLICT (recommendation_id) DO UPDATE SET document = EXCLUDED.document;
             END IF;
             RETURN NULL;
@@ -109,7 +113,7 @@ def _ensure_postgresql_table(cursor) -> None:
     )
     cursor.execute(
         f"INSERT INTO {PG_TABLE} (recommendation_id, document) "
-        f"SELECT r.id, to_tsvector('{PG_CONFIG}'::regconfig, coalesce(r.text, '')) FROM {TABLE} r "
+        f"SELECT r.id, {_pg_vector('r.text')} FROM {TABLE} r "
         f"WHERE NOT EXISTS (SELECT 1 FROM {PG_TABLE} s WHERE s.recommendation_id = r.id)"
     )
     # The earlier design kept a generated column on the recommendations.

@@ -59,11 +59,6 @@ def _with_terms(queryset: QuerySet, relation: str, term_ids) -> QuerySet:
     return queryset.filter(pk__in=through.objects.filter(term_id__in=term_ids).values("recommendation_id"))
 
 
-def filter_recommendations(filters: RecommendationFilters, queryset: QuerySet | None = None) -> QuerySet:
-    """Recommendations matching every filter and the search."""
-    return apply_search(facet_filter(filters, queryset), filters.search)
-
-
 def facet_filter(filters: RecommendationFilters, queryset: QuerySet | None = None) -> QuerySet:
     """Recommendations matching every filter but the search (OR within one filter's values).
 

@@ -19,29 +19,6 @@ from rectrack.recommendations.models import (
     upr_cycle_for_session,
 )
 
-# The fields a national user edits; a re-import never touches them.
-NATIONAL_FIELDS = (
-    "clusters",
-    "priority",
-    "lead_institution",
-    "supporting_institutions",
-    "status",
-)
-UN_FIELDS = (
-    "mechanism",
-    "document",
-    "paragraph",
-    "text",
-    "language",
-    "kind",
-    "recommending_states",
-    "upr_position",
-    "issued_on",
-    "themes",
-    "affected_persons",
-    "sdgs",
-)
-
 
 def country_get_or_create(*, name: str) -> Country:
     name = " ".join(name.split())
