@@ -129,6 +129,13 @@ class World:
         return self.users[role]
 
 
+def listed_ids(client, url: str, **params) -> set[int]:
+    """The ids a list page shows for these query parameters."""
+    response = client.get(url, params)
+    assert response.status_code == 200
+    return {obj.pk for obj in response.context["page"].object_list}
+
+
 @pytest.fixture
 def world(db) -> World:
     return World()

@@ -15,13 +15,13 @@ from rectrack.audit.services import ConflictError
 from rectrack.planning import services as planning
 from rectrack.planning.models import Activity, ActivityStatus
 
+from .conftest import listed_ids
+
 LIST = reverse("planning:activity_list")
 
 
 def shown(client, **params) -> set[int]:
-    response = client.get(LIST, params)
-    assert response.status_code == 200
-    return {activity.pk for activity in response.context["page"].object_list}
+    return listed_ids(client, LIST, **params)
 
 
 @pytest.fixture

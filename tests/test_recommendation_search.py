@@ -13,13 +13,13 @@ from rectrack.recommendations import selectors
 from rectrack.recommendations import services as recs
 from rectrack.recommendations.models import ImplementationStatus, Recommendation, UprPosition
 
+from .conftest import listed_ids
+
 LIST = reverse("recommendations:list")
 
 
 def found(client, **params) -> set[int]:
-    response = client.get(LIST, params)
-    assert response.status_code == 200
-    return {rec.pk for rec in response.context["page"].object_list}
+    return listed_ids(client, LIST, **params)
 
 
 @pytest.fixture
