@@ -77,17 +77,19 @@ def run_one(vendor: str, count: int, reuse: bool, rounds: int) -> dict:
         started = time.monotonic()
         manage(url, "generate_recommendations", str(count))
         generation_seconds = round(time.monotonic() - started, 1)
-        if vendor == "postgresql":
-            manage(url, "dbshell", "--", "-c", "VACUUM ANALYZE")
-        else:
-            manage(
-                url,
-                "shell",
-                "--no-imports",
-                "-c",
-                "from django.db import connection; connection.cursor().execute('ANALYZE')",
-            )
     manage(url, "migrate", "--noinput", "-v0")  # a reused database gets new indexes too
+    # Statistics for the planner, and (PostgreSQL) the visibility map that
+    # index-only scans need, as autovacuum would leave them on a live server.
+    if vendor == "postgresql":
+        manage(url, "dbshell", "--", "-c", "VACUUM ANALYZE")
+    else:
+        manage(
+            url,
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.db import connection; connection.cursor().execute('ANALYZE')",
+        )
     out = WORK / f"measure-{vendor}.json"
     WORK.mkdir(parents=True, exist_ok=True)
     print(f"[{vendor}] timing the pages…", flush=True)

@@ -202,14 +202,20 @@ def test_paragraphs_sort_as_numbers_within_a_document(world):
     assert [r.paragraph for r in page] == ["121.3", "121.9", "121.11"]
 
 
-def test_best_match_first_when_searching(world):
+# With a filter, all the ids are ranked in one query; without, one page is.
+@pytest.mark.parametrize("filtered", [False, True])
+def test_best_match_first_when_searching(world, filtered):
     strong = recs.recommendation_create(
         actor=world.admin, document=world.document, text="121.40 Torture: prevent torture, punish torture."
     )
-    filters = selectors.RecommendationFilters(search=parse_search_query("torture"))
+    filters = selectors.RecommendationFilters(
+        search=parse_search_query("torture"), date_from=date(1990, 1, 1) if filtered else None
+    )
     results = selectors.search_recommendations(filters)
     assert results.sort == "relevance"
+    assert results.count() == 2
     assert [r.pk for r in results[0:10]] == [strong.pk, world.torture.pk]
+    assert [r.pk for r in results[1:2]] == [world.torture.pk]
 
 
 def test_pages_hold_the_page_size_and_report_the_total(viewer, world, settings):
@@ -258,9 +264,10 @@ def test_recommendation_date_defaults_to_the_document_date(world):
     assert Recommendation.objects.get(pk=rec.pk).mechanism == world.cedaw
 
 
-def test_a_search_matching_too_many_to_rank_is_shown_newest_first_with_a_note(viewer, world, monkeypatch):
+@pytest.mark.parametrize("extra", [{}, {"date_from": "1990-01-01"}])
+def test_a_search_matching_too_many_to_rank_is_shown_newest_first_with_a_note(viewer, world, monkeypatch, extra):
     monkeypatch.setattr(selectors, "RANKING_LIMIT", 1)
-    response = viewer.get(LIST, {"q": "roma OR torture"})
+    response = viewer.get(LIST, {"q": "roma OR torture", **extra})
     content = response.content.decode()
     assert "so they are shown newest first" in content
     assert "best match first" not in content

@@ -2,7 +2,7 @@
 
 One interface for the selectors: `apply_search(queryset, parsed)` filters a
 queryset by a parsed query (see rectrack.lib.search_query), and
-`ranked_ids(...)` returns one page of ids best match first. Each database
+`ranked_page(...)` and `ranked_ids(...)` return ids best match first. Each database
 keeps its own index:
 
 - SQLite: an FTS5 table with external content (the recommendation table),
@@ -192,34 +192,34 @@ def apply_search(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
     return queryset.filter(pk__in=RawSQL(sql, params))
 
 
-def _matches(candidates: QuerySet, node, select: str, order: bool = False) -> tuple[str, list]:
+def _matches(candidates: QuerySet, node, select: str) -> tuple[str, list]:
     """SQL over the full-text matches of `node` that the candidates' filters allow.
 
     Driven by the index table (f); the other filters are checked per match
     through the primary key (EXISTS). On SQLite, a "rowid IN (candidates)"
     constraint would make FTS5 look up each candidate on its own; on
     PostgreSQL, counting from the narrow index table avoids reading the
-    recommendations themselves.
+    recommendations themselves. `select` may use {id} and {score} (lower is a
+    better match).
     """
     if default_connection.vendor == "sqlite":
-        id_column = "f.rowid"
-        sql = f"SELECT {select.format(id=id_column)} FROM {FTS_TABLE} f WHERE f.{FTS_TABLE} MATCH %s"
+        id_column, score_sql, score_params = "f.rowid", "f.rank", []
+        sql = f"FROM {FTS_TABLE} f WHERE f.{FTS_TABLE} MATCH %s"
         params: list = [_fts5(node)]
-        rank_sql, rank_params = "f.rank", []
     else:
         id_column = "f.recommendation_id"
         query_sql, query_params = _tsquery(node)
-        sql = f"SELECT {select.format(id=id_column)} FROM {PG_TABLE} f WHERE f.document @@ {query_sql}"
+        score_sql, score_params = f"-ts_rank_cd(f.document, {query_sql}, 1)", list(query_params)
+        sql = f"FROM {PG_TABLE} f WHERE f.document @@ {query_sql}"
         params = list(query_params)
-        rank_sql, rank_params = f"ts_rank_cd(f.document, {query_sql}, 1) DESC", list(query_params)
+    if "{score}" in select:
+        params = score_params + params
+    sql = f"SELECT {select.format(id=id_column, score=score_sql)} {sql}"
     if candidates.query.has_filters():
         per_match = candidates.order_by().filter(pk=RawSQL(id_column, ())).values("id")
         inner_sql, inner_params = per_match.query.sql_with_params()
         sql += f" AND EXISTS ({inner_sql})"
         params += list(inner_params)
-    if order:
-        sql += f" ORDER BY {rank_sql}, {id_column} DESC"
-        params += rank_params
     return sql, params
 
 
@@ -234,13 +234,28 @@ def count_matches(candidates: QuerySet, parsed: ParsedQuery) -> int:
         return cursor.fetchone()[0]
 
 
-def ranked_ids(candidates: QuerySet, parsed: ParsedQuery, offset: int, limit: int) -> list[int]:
-    """One page of ids, best match first, for a search with something to match.
+def ranked_page(candidates: QuerySet, parsed: ParsedQuery, offset: int, limit: int) -> list[int]:
+    """One page of ids, best match first: for a search with no other filter.
+
+    The database keeps only the page's best matches while ranking, which is
+    cheaper than returning every id when nothing else narrows the search.
+    """
+    sql, params = _matches(candidates, _matched(parsed), "{id} AS id, {score} AS score")
+    with default_connection.cursor() as cursor:
+        cursor.execute(f"{sql} ORDER BY score, id DESC LIMIT %s OFFSET %s", [*params, limit, offset])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def ranked_ids(candidates: QuerySet, parsed: ParsedQuery, limit: int) -> list[int] | None:
+    """Every id the search finds among the candidates, best match first; None past `limit`.
 
     `candidates` are the recommendations the other filters allow, before the
-    search is applied. Ties fall back to the most recently added.
+    search is applied; the search needs something to match. One query gives
+    both the count and the order, so the filters are checked once per match.
+    Ties fall back to the most recently added.
     """
-    sql, params = _matches(candidates, _matched(parsed), "{id}", order=True)
+    sql, params = _matches(candidates, _matched(parsed), "{id} AS id, {score} AS score")
     with default_connection.cursor() as cursor:
-        cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT id FROM ({sql} LIMIT %s) ranked ORDER BY score, id DESC", [*params, limit + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) <= limit else None

@@ -14,7 +14,7 @@ from rectrack.lib.search_query import ParsedQuery, parse_search_query
 from rectrack.planning.models import Activity, Project
 from rectrack.planning.selectors import project_choices
 from rectrack.recommendations.models import Document, Mechanism, Recommendation
-from rectrack.recommendations.search import apply_search, count_matches, ranked_ids
+from rectrack.recommendations.search import apply_search, count_matches, ranked_ids, ranked_page
 from rectrack.taxonomy.models import Term, VocabularyKind
 from rectrack.taxonomy.selectors import term_choices
 
@@ -128,6 +128,9 @@ class RecommendationResults:
 
     Only the ids of the requested page are sorted in the database; the page's
     rows are then loaded with their related data in a fixed number of queries.
+    A filtered search sorted by relevance reads all its ids, best first, in
+    the query that counts them (up to RANKING_LIMIT), so the filters are
+    checked once per match rather than twice.
     """
 
     def __init__(self, candidates: QuerySet, search: ParsedQuery, sort: str):
@@ -136,10 +139,16 @@ class RecommendationResults:
         self.search = search
         self.sort = sort
         self._count: int | None = None
+        self._ranked: list[int] | None = None
 
     def count(self) -> int:
         if self._count is None:
-            self._count = count_matches(self.candidates, self.search)
+            if self.sort == Sort.RELEVANCE and self.candidates.query.has_filters():
+                self._ranked = ranked_ids(self.candidates, self.search, RANKING_LIMIT)
+            if self._ranked is not None:
+                self._count = len(self._ranked)
+            else:
+                self._count = count_matches(self.candidates, self.search)
         return self._count
 
     @property
@@ -154,8 +163,11 @@ class RecommendationResults:
         limit = (window.stop or offset) - offset
         if limit <= 0:
             return []
-        if self.sort == Sort.RELEVANCE and not self.too_many_to_rank:
-            ids = ranked_ids(self.candidates, self.search, offset, limit)
+        self.count()
+        if self._ranked is not None:
+            ids = self._ranked[offset : offset + limit]
+        elif self.sort == Sort.RELEVANCE and not self.too_many_to_rank:
+            ids = ranked_page(self.candidates, self.search, offset, limit)
         else:
             ordered = self.queryset.order_by(*ORDERINGS.get(self.sort, ORDERINGS[Sort.NEWEST]))
             ids = list(ordered.values_list("id", flat=True)[offset : offset + limit])
