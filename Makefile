@@ -6,6 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 BENCH_N ?= 260000
+UV ?= $(shell command -v uv || echo $(abspath $(BIN))/uv)
 
 .PHONY: demo test lint format bench install install-dev lock clean
 
@@ -53,8 +54,8 @@ bench: install-dev
 
 ## Re-pin the dependencies (needs network access to PyPI and `uv`)
 lock:
-	cd requirements && uv pip compile --python-version 3.11 --generate-hashes base.in -o base.txt
-	cd requirements && uv pip compile --python-version 3.11 --generate-hashes dev.in -o dev.txt
+	cd requirements && $(UV) pip compile --python-version 3.11 --generate-hashes base.in -o base.txt
+	cd requirements && $(UV) pip compile --python-version 3.11 --generate-hashes dev.in -o dev.txt
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
