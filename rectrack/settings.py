@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "rectrack.institutions",
     "rectrack.recommendations",
     "rectrack.planning",
+    "rectrack.imports",
+    "django_tasks",
+    "django_tasks_db",
     "rectrack.dashboard",
     "rectrack.demo",
     "rectrack.lib",
@@ -173,6 +176,27 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Caches: "default" is per process; "shared" is seen by every process of the
+# instance (web servers and task workers), for example an import's progress.
+# Point it at Redis (django.core.cache.backends.redis.RedisCache) when the
+# processes run on several machines.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": os.environ.get("SHARED_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"),
+        "LOCATION": os.environ.get("SHARED_CACHE_LOCATION", str(DATA_DIR / "cache")),
+    },
+}
+
+# Background tasks (imports): queued in the database and run by
+# `manage.py db_worker`, which `make demo` starts beside the web server.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Largest file an import accepts (a full UHRI JSON export is about 360 MB).
+RECTRACK_IMPORT_MAX_BYTES = int(os.environ.get("RECTRACK_IMPORT_MAX_BYTES", str(600 * 1024 * 1024)))
+# Uploads above this size go to a temporary file rather than memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # The instance's own country (a national instance) and its default currency.
 RECTRACK_COUNTRY = os.environ.get("RECTRACK_COUNTRY", "")

@@ -173,12 +173,21 @@ class Recommendation(Tracked):
         Country, verbose_name=_("recommending States"), blank=True, related_name="recommendations_made"
     )
     upr_position = models.CharField(_("UPR position"), max_length=30, choices=UprPosition.choices, blank=True)
+    position_source = models.CharField(
+        _("source of the position"), max_length=200, blank=True, help_text=_("For example A/HRC/43/15/Add.1, para. 4.")
+    )
     # The document's date, copied here so lists sort and filter on one table.
     issued_on = models.DateField(_("date"))
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.MANUAL)
     external_id = models.CharField(
         _("external identifier"), max_length=100, blank=True, help_text=_("For example the UHRI annotation id.")
     )
+    # A digest of the UN-side fields as the source last gave them: a re-import
+    # compares it to skip what has not changed without reading the rest.
+    source_hash = models.CharField(max_length=40, blank=True, editable=False)
+    # Set when a newer export of the same source no longer holds the record:
+    # it is flagged for review, never deleted.
+    missing_from_source_since = models.DateTimeField(_("gone from the source since"), null=True, blank=True)
     themes = models.ManyToManyField(
         "taxonomy.Term",
         verbose_name=_("themes"),

@@ -3,6 +3,7 @@
 import re
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from rectrack.taxonomy.models import Term, TermStatus, Vocabulary, VocabularyKind, label_key
 
@@ -57,14 +58,17 @@ def term_ensure(
     return term
 
 
-def _observed_vocabulary(kind: str) -> Vocabulary:
+def _observed_vocabulary(kind: str, source: str = "") -> Vocabulary:
+    """Where unknown labels are kept: one vocabulary per kind, and per data source when named."""
+    slug = OBSERVED_SLUG.format(kind=kind) + (f"-{slugify(source)}" if source else "")
     return Vocabulary.objects.get_or_create(
-        slug=OBSERVED_SLUG.format(kind=kind),
+        slug=slug[:50],
         defaults={
             "kind": kind,
-            "name": f"{VocabularyKind(kind).label}: labels to review",
+            "name": f"{VocabularyKind(kind).label}: labels to review" + (f" ({source})" if source else ""),
             "version": "observed",
-            "source": "Labels found in imported data that no known vocabulary holds.",
+            "source": "Labels found in imported data that no known vocabulary holds"
+            + (f", from {source}." if source else "."),
         },
     )[0]
 
@@ -81,19 +85,20 @@ def _find(kind: str, key: str) -> Term | None:
     return term.maps_to or term
 
 
-def resolve_term(kind: str, label: str, *, create: bool = True) -> Term | None:
+def resolve_term(kind: str, label: str, *, create: bool = True, source: str = "") -> Term | None:
     """The term a label from a data source stands for.
 
     Tries the current vocabulary, then older versions (following their mapping
     to a current term), with and without a legacy code such as "A12". A label
     nobody knows becomes an unreviewed term for an administrator to map, so
-    nothing an import brings is dropped.
+    nothing an import brings is dropped; `source` (a data source's name) keeps
+    it in a vocabulary of that source's labels.
     """
     label = " ".join((label or "").split()).strip(" ;,-")
     if not label:
         return None
     if kind == VocabularyKind.SDG:
-        return resolve_sdg(label, create=create)
+        return resolve_sdg(label, create=create, source=source)
     code = ""
     if match := _LEGACY_CODE_RE.match(label):
         code = match.group(1)
@@ -103,12 +108,12 @@ def resolve_term(kind: str, label: str, *, create: bool = True) -> Term | None:
     term = _find(kind, label_key(bare))
     if term or not create:
         return term
-    return _create_unreviewed(kind, bare, code)
+    return _create_unreviewed(kind, bare, code, source)
 
 
 @transaction.atomic
-def _create_unreviewed(kind: str, label: str, code: str) -> Term:
-    vocabulary = _observed_vocabulary(kind)
+def _create_unreviewed(kind: str, label: str, code: str, source: str = "") -> Term:
+    vocabulary = _observed_vocabulary(kind, source)
     if code and vocabulary.terms.filter(code=code).exists():
         code = ""  # the same code under another label: keep the label, drop the clash
     term, _created = Term.objects.get_or_create(
@@ -119,7 +124,7 @@ def _create_unreviewed(kind: str, label: str, code: str) -> Term:
     return term
 
 
-def resolve_sdg(label: str, *, create: bool = True) -> Term | None:
+def resolve_sdg(label: str, *, create: bool = True, source: str = "") -> Term | None:
     """An SDG goal or target from "16", "16.2 - ...", "S16 SDG 16 - ..."."""
     match = _SDG_CODE_RE.match(label)
     if match:
@@ -130,4 +135,4 @@ def resolve_sdg(label: str, *, create: bool = True) -> Term | None:
     term = _find(VocabularyKind.SDG, label_key(label))
     if term or not create:
         return term
-    return _create_unreviewed(VocabularyKind.SDG, label, "")
+    return _create_unreviewed(VocabularyKind.SDG, label, "", source)
