@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("rectrack.dashboard.urls")),
     path("accounts/", include("rectrack.accounts.urls")),
     path("recommendations/", include("rectrack.recommendations.urls")),
+    path("imports/", include("rectrack.imports.urls")),
     path("", include("rectrack.planning.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

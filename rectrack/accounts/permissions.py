@@ -44,6 +44,11 @@ def can_manage_recommendations(user: User) -> bool:
     return is_secretariat(user)
 
 
+def can_import(user: User) -> bool:
+    """Upload files of recommendations, preview and import them, read the import history."""
+    return is_secretariat(user)
+
+
 def can_manage_projects(user: User) -> bool:
     return is_secretariat(user)
 

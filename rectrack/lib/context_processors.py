@@ -8,6 +8,7 @@ _SECTIONS = (
     ("planning:project", "projects"),
     ("planning:activity", "activities"),
     ("recommendations:", "recommendations"),
+    ("imports:", "recommendations"),
     ("dashboard:reporting", "reporting"),
     ("dashboard:statistics", "statistics"),
     ("dashboard:settings", "settings"),

@@ -64,6 +64,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
             "query_string": query.urlencode(),
             "has_filters": any(v for k, v in cleaned.items() if k not in ("q", "sort")),
             "can_manage": permissions.can_manage_recommendations(request.user),
+            "can_import": permissions.can_import(request.user),
         },
     )
 
