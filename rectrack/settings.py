@@ -195,6 +195,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 
 # Largest file an import accepts (a full UHRI JSON export is about 360 MB).
 RECTRACK_IMPORT_MAX_BYTES = int(os.environ.get("RECTRACK_IMPORT_MAX_BYTES", str(600 * 1024 * 1024)))
+# Where `manage.py sync_uhri` fetches the UHRI export from (JSON or XLSX).
+RECTRACK_UHRI_EXPORT_URL = os.environ.get("RECTRACK_UHRI_EXPORT_URL", "")
 # Uploads above this size go to a temporary file rather than memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

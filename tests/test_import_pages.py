@@ -187,3 +187,53 @@ def test_anonymous_users_are_sent_to_log_in(world, client):
     client.post(reverse("imports:confirm", args=[run.pk]))
     run.refresh_from_db()
     assert run.state == ImportState.PREVIEWED
+
+
+CSV = (
+    b"Recommendation;Body;Date;Theme\n"
+    b"1. Adopt a national action plan on business and human rights.;National Human Rights Council;12/03/2024;"
+    b"Business & human rights\n"
+    b"2. Train judges on the Istanbul Convention.;National Human Rights Council;12/03/2024;Women & girls|Justice\n"
+)
+
+
+def test_a_spreadsheet_of_any_shape_goes_through_a_remembered_column_mapping(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(world, Role.COORDINATOR)
+    response = client.post(reverse("imports:new"), {"file": SimpleUploadedFile("national.csv", CSV), "format": "auto"})
+    run = ImportRun.objects.get()
+    assert run.format == "spreadsheet"
+    assert response["Location"] == reverse("imports:mapping", args=[run.pk])
+    page = client.get(response["Location"])
+    form = page.context["form"]
+    assert form.initial["map_text"] == "Recommendation" and form.initial["map_mechanism"] == "Body"
+    assert "guesses from the column names" in page.content.decode()
+    choice = {"map_text": "Recommendation", "map_mechanism": "Body", "map_issued_on": "Date", "map_themes": "Theme"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(response["Location"], {**choice, "separator": "|", "date_order": "dmy"})
+    run.refresh_from_db()
+    assert run.state == ImportState.PREVIEWED, run.message
+    assert run.created == 2 and run.rejected == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:confirm", args=[run.pk]))
+    rec = Recommendation.objects.get(source=Source.SPREADSHEET, paragraph="2")
+    assert rec.issued_on == date(2024, 3, 12) and rec.mechanism.name == "National Human Rights Council"
+    assert rec.themes.count() == 2
+    # The next file with the same columns starts from the saved mapping.
+    response = client.post(reverse("imports:new"), {"file": SimpleUploadedFile("next.csv", CSV), "format": "auto"})
+    page = client.get(response["Location"])
+    assert page.context["form"].initial["separator"] == "|"
+    assert "saved the last time" in page.content.decode()
+
+
+def test_a_mapping_using_one_column_twice_is_refused(world, client_for):
+    client = client_for(world, Role.COORDINATOR)
+    response = client.post(reverse("imports:new"), {"file": SimpleUploadedFile("national.csv", CSV), "format": "auto"})
+    page = client.post(
+        response["Location"],
+        {"map_text": "Recommendation", "map_paragraph": "Recommendation", "separator": ";", "date_order": "dmy"},
+    )
+    assert page.status_code == 200
+    assert "is already used for" in page.content.decode()
+    assert ImportRun.objects.get().state == ImportState.QUEUED

@@ -627,3 +627,28 @@ def run_discard(run: ImportRun) -> ImportRun:
 
 def run_progress(run: ImportRun) -> dict:
     return caches["shared"].get(progress_key(run.pk)) or {"fraction": 0.0}
+
+
+def import_path(
+    path: Path,
+    *,
+    format: str,
+    actor,
+    countries: list[str] | None,
+    dry_run: bool,
+    skip_rejected: bool = False,
+    reader_options: dict | None = None,
+    on_progress: Callable[[float, ImportResult], None] | None = None,
+) -> ImportRun:
+    """Import a file on this machine now (the commands), recorded in the import history like an upload."""
+    with open(path, "rb") as handle:
+        run = run_create(
+            upload=handle,
+            file_name=path.name,
+            format=format,
+            options={"countries": countries, "skip_rejected": skip_rejected, "reader": reader_options or {}},
+            actor=actor,
+        )
+    run.dry_run = dry_run
+    run.save(update_fields=["dry_run"])
+    return run_execute(run, on_progress=on_progress)

@@ -120,7 +120,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _sample(preview, index: int) -> str:
-    for row in preview.samples:
+    for row in preview.rows:
         if index < len(row) and str(row[index] or "").strip():
             value = " ".join(str(row[index]).split())
             return value if len(value) <= 60 else value[:59] + "…"

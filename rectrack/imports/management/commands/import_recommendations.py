@@ -12,7 +12,7 @@ from rectrack.accounts.models import User
 from rectrack.imports.formats import FORMATS, detect_format
 from rectrack.imports.models import ImportState
 from rectrack.imports.records import FileRejected
-from rectrack.imports.services import run_create, run_execute
+from rectrack.imports.services import import_path, report_path
 from rectrack.imports.spreadsheets import remembered_mapping
 
 
@@ -44,6 +44,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
+        self.add_import_options(parser)
+
+    def add_import_options(self, parser):
         parser.add_argument("--format", choices=sorted(FORMATS), help="Default: recognised from the content.")
         scope = parser.add_mutually_exclusive_group()
         scope.add_argument(
@@ -61,6 +64,9 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, **options):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
+        self.import_file(file, options)
+
+    def import_file(self, file: Path, options: dict) -> None:
         actor = None
         if options["user"]:
             actor = User.objects.filter(username=options["user"]).first()
@@ -76,22 +82,19 @@ class Command(BaseCommand):
         countries = None
         if not options["all_countries"]:
             countries = options["country"] or ([settings.RECTRACK_COUNTRY] if settings.RECTRACK_COUNTRY else None)
-        with open(file, "rb") as handle:
-            run = run_create(
-                upload=handle,
-                file_name=file.name,
-                format=format,
-                options={"countries": countries, "skip_rejected": options["skip_rejected"], "reader": reader_options},
-                actor=actor,
-            )
-        run.dry_run = options["dry_run"]
-        run.save(update_fields=["dry_run"])
         interactive = sys.stderr.isatty() and options["verbosity"] >= 1
-        run = run_execute(run, on_progress=Progress(self.stderr, interactive))
+        run = import_path(
+            file,
+            format=format,
+            actor=actor,
+            countries=countries,
+            dry_run=options["dry_run"],
+            skip_rejected=options["skip_rejected"],
+            reader_options=reader_options,
+            on_progress=Progress(self.stderr, interactive),
+        )
         self._summary(run, countries)
         if options["report"] and run.rejected:
-            from rectrack.imports.services import report_path
-
             options["report"].write_bytes(report_path(run).read_bytes())
         if run.state == ImportState.FAILED:
             raise CommandError(run.message)
