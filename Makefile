@@ -35,7 +35,7 @@ demo: install
 	@# The task worker (imports) runs beside the web server and stops with it.
 	$(BIN)/python manage.py db_worker --no-reload -v0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	WHITENOISE_USE_FINDERS=false $(BIN)/gunicorn rectrack.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --timeout 300 \
+	RECTRACK_COUNTRY=$${RECTRACK_COUNTRY:-Slovenia} WHITENOISE_USE_FINDERS=false $(BIN)/gunicorn rectrack.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --timeout 300 \
 		--access-logfile - --log-level warning
 
 ## Run every test: lint, then the suite on SQLite and on PostgreSQL
