@@ -67,13 +67,18 @@ _FIRST_SESSION_OF_YEAR = {
 }  # fmt: skip
 
 
-def upr_session_year(session: int) -> int:
-    """The year of a UPR Working Group session (later sessions: three a year)."""
-    year = max(y for y, first in _FIRST_SESSION_OF_YEAR.items() if first <= session) if session >= 1 else 2008
+def upr_session_date(session: int) -> date:
+    """About when a UPR Working Group session met: three a year, in winter, spring and autumn.
+
+    Only for sources that give no date (UPR Info, the thematic lists): the
+    report's own date is within weeks of it.
+    """
+    year = max((y for y, first in _FIRST_SESSION_OF_YEAR.items() if first <= session), default=2008)
+    index = session - _FIRST_SESSION_OF_YEAR[year]
     last = max(_FIRST_SESSION_OF_YEAR)
     if year == last:
-        year += (session - _FIRST_SESSION_OF_YEAR[last]) // 3
-    return year
+        year, index = year + index // 3, index % 3
+    return date(year, (2, 5, 11)[min(index, 2)], 1)
 
 
 # ---------------------------------------------------------------- resolver
@@ -166,7 +171,7 @@ class Resolver:
                 symbol=symbol[:100],
                 mechanism=mechanism,
                 country=country,
-                date=issued_on or (date(upr_session_year(session), 1, 1) if session else None),
+                date=issued_on or (upr_session_date(session) if session else None),
                 upr_session=session if mechanism.kind == MechanismKind.UPR else None,
             )
             self._documents[symbol.casefold()] = document
@@ -205,5 +210,5 @@ def issued_on_for(record_date: date | None, document: Document | None, session: 
     if document is not None and document.date:
         return document.date
     if session:
-        return date(upr_session_year(session), 1, 1)
+        return upr_session_date(session)
     return None

@@ -61,5 +61,9 @@ class Reader(Protocol):
     format: str  # the name used on the command line and in the form: "uhri-json"
     source: str  # rectrack.recommendations.models.Source value the records are kept under
     progress: float
+    # What a file of this format covers, for flagging records a newer file no
+    # longer holds: "documents" (only the documents it names; the default) or
+    # "source" (everything of its source in the country scope: a full export).
+    covers: str
 
     def records(self, path: Path) -> Iterator[Item]: ...

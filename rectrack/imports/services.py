@@ -464,7 +464,7 @@ def import_file(
                     last_report = time.monotonic()
                     on_progress(min(reader.progress, 0.99), result)
             importer.flush()
-            by_document = getattr(reader, "covers", "source") == "documents"
+            by_document = getattr(reader, "covers", "documents") == "documents"
             if by_document:
                 importer.cover_unchanged_documents()
             importer.flag_missing(by_document=by_document)
