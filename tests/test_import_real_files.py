@@ -4,9 +4,10 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 
 from rectrack.imports.models import ImportRun, ImportState
-from rectrack.recommendations.models import Document, Recommendation, Source, UprPosition
+from rectrack.recommendations.models import Document, Recommendation, RecommendationKind, Source, UprPosition
 from rectrack.taxonomy.models import TermStatus, VocabularyKind
 from tests.conftest import shared_data
 
@@ -79,3 +80,27 @@ def test_the_command_refuses_a_damaged_file_with_a_message(tmp_path):
         _import(broken, "--format", "ohchr-docx", "--all-countries")
     assert not Recommendation.objects.filter(source=Source.OHCHR_LIST).exists()
     assert ImportRun.objects.get().state == ImportState.FAILED
+
+
+@pytest.mark.django_db
+def test_the_upr_info_export_imports_every_row_joint_recommendations_once_and_pledges_marked():
+    files = ["1-5.csv", "6-9.csv", "10-13.csv", "14-17.csv", "voluntary.csv"]
+    runs = [_import(shared_data(f"upr-info-s01-17/raw/{name}"), "--all-countries") for name in files]
+    assert all(run.state == ImportState.SUCCEEDED for run in runs), [run.message for run in runs]
+    assert sum(run.rows_read for run in runs[:4]) == 33_082 and runs[4].rows_read == 947
+    recs = Recommendation.objects.filter(source=Source.UPR_INFO)
+    # A joint recommendation (one row per recommending State) is one recommendation with several States.
+    assert recs.exclude(kind=RecommendationKind.PLEDGE).count() == 32_096
+    assert recs.filter(kind=RecommendationKind.PLEDGE).count() == 945
+    states = Recommendation.recommending_states.through.objects.filter(recommendation__source=Source.UPR_INFO)
+    assert states.count() == 33_069  # every row's State, less 9 "(Unknown)" and 4 repeated rows
+    joint = recs.annotate(n=Count("recommending_states")).filter(n__gt=1)
+    assert joint.count() == 607
+    assert set(recs.values_list("upr_position", flat=True)) == {UprPosition.SUPPORTED, UprPosition.NOTED, ""}
+    # One document per review: every State in cycle 1, sessions 13-17, and two sessions of pledges only.
+    assert Document.objects.filter(recommendations__source=Source.UPR_INFO).distinct().count() == 282
+    # UPR Info's own issue labels are kept, to be mapped to UHRI themes by an administrator.
+    assert recs.filter(themes__vocabulary__slug__startswith="theme-observed").exists()
+    for name in ("1-5.csv", "voluntary.csv"):
+        run = _import(shared_data(f"upr-info-s01-17/raw/{name}"), "--all-countries")
+        assert (run.created, run.updated, run.flagged) == (0, 0, 0) and run.unchanged > 0, name

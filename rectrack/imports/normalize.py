@@ -10,6 +10,7 @@ import nh3
 from django.utils.translation import gettext as _
 
 from rectrack.imports.records import FileRejected
+from rectrack.recommendations.models import parse_paragraph
 
 # A cell longer than this is refused (a recommendation is a paragraph, not a book).
 MAX_CELL_CHARS = 50_000
@@ -97,13 +98,10 @@ def iso_date(text: str) -> date | None:
     raise ValueError(text)
 
 
-_PARAGRAPH = re.compile(r"^\s*(\d{1,4}(?:\.\d{1,4}){0,3})[.)]?\s+")
-
-
 def split_paragraph(text: str) -> tuple[str, str]:
     """("121.2", text) when the text starts with its paragraph number, else ("", text)."""
-    match = _PARAGRAPH.match(text or "")
-    return (match.group(1), text) if match else ("", text)
+    paragraph = parse_paragraph(text)
+    return paragraph, text
 
 
 def too_long(value) -> bool:

@@ -154,7 +154,8 @@ class _Importer:
         self.resolver = Resolver(term_source=dict(Source.choices).get(source, source))
         self.scope = self._scope(options.countries)
         self.seen: dict[str, int] = {}  # external id -> row, to refuse duplicates and flag the missing
-        self.documents: set[int] = set()
+        # (document, kind) pairs the file holds: a newer file flags only within them.
+        self.covered: set[tuple[int, str]] = set()
         self.unchanged_ids: list[int] = []
         self.batch: list[tuple[SourceRecord, str, str]] = []
 
@@ -231,8 +232,9 @@ class _Importer:
             issued_on=record.issued_on,
             session=session,
         )
+        kind = recommendation_kind(record.kind)
         if document is not None:
-            self.documents.add(document.pk)
+            self.covered.add((document.pk, kind))
             mechanism = document.mechanism
         issued_on = issued_on_for(record.issued_on, document, session)
         values = {
@@ -242,7 +244,7 @@ class _Importer:
             "paragraph_key": paragraph_sort_key(record.paragraph),
             "text": record.text,
             "language": (record.language or "en")[:16],
-            "kind": recommendation_kind(record.kind),
+            "kind": kind,
             "upr_position": upr_position(record.position),
             "position_source": record.position_source[:200],
             "issued_on": issued_on,
@@ -400,26 +402,35 @@ class _Importer:
         return state
 
     def cover_unchanged_documents(self) -> None:
-        """Documents of unchanged records count as covered by the file too (for flagging)."""
+        """The documents (and kinds) of unchanged records count as covered by the file too."""
         for start in range(0, len(self.unchanged_ids), BATCH):
             chunk = self.unchanged_ids[start : start + BATCH]
-            self.documents.update(
+            self.covered.update(
                 Recommendation.objects.filter(pk__in=chunk)
                 .exclude(document=None)
-                .values_list("document_id", flat=True)
+                .values_list("document_id", "kind")
                 .distinct()
             )
 
     # -- after the last row ----------------------------------------------
 
     def flag_missing(self, *, by_document: bool) -> None:
-        """Flag this source's records in scope that the file no longer holds."""
+        """Flag this source's records in scope that the file no longer holds.
+
+        A full export covers its whole source (in the country scope); another
+        file covers the documents it names, and in them only the kinds it
+        holds (UPR Info keeps a review's pledges in a file of their own).
+        """
         candidates = Recommendation.objects.filter(source=self.source, missing_from_source_since__isnull=True)
         if by_document:
-            candidates = candidates.filter(document__in=self.documents)
+            candidates = candidates.filter(document__in={document for document, _kind in self.covered})
         elif self.scope is not None:
             candidates = candidates.filter(document__country__in=self.scope)
-        gone = [pk for pk, external_id in candidates.values_list("pk", "external_id") if external_id not in self.seen]
+        gone = [
+            pk
+            for pk, external_id, document, kind in candidates.values_list("pk", "external_id", "document_id", "kind")
+            if external_id not in self.seen and (not by_document or (document, kind) in self.covered)
+        ]
         if not gone:
             return
         now = timezone.now()

@@ -134,7 +134,8 @@ class Source(models.TextChoices):
     GENERATED = "generated", _("Generated for benchmarks")
 
 
-_PARAGRAPH_RE = re.compile(r"^\s*(\d{1,4}(?:\.\d{1,4}){0,3})[.)]?\s+")
+# "121.2 Ratify", "12) Adopt", and "4.The Committee" (UHRI texts may lack the space).
+_PARAGRAPH_RE = re.compile(r"^\s*(\d{1,4}(?:\.\d{1,4}){0,3})(?:[.)]?\s+|[.)](?=[A-Z]))")
 
 
 def parse_paragraph(text: str) -> str:
