@@ -8,7 +8,7 @@ PORT ?= 8000
 BENCH_N ?= 260000
 UV ?= $(shell command -v uv || echo $(abspath $(BIN))/uv)
 
-.PHONY: demo test lint format bench install install-dev lock clean
+.PHONY: demo test lint format bench bench-import install install-dev lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ format: install-dev
 ## Generate $(BENCH_N) recommendations and time the main pages on SQLite and PostgreSQL
 bench: install-dev
 	$(BIN)/python bench/run.py --count $(BENCH_N)
+
+## Import a generated $(BENCH_N)-annotation UHRI JSON export twice, on SQLite and PostgreSQL
+bench-import: install-dev
+	$(BIN)/python bench/import_bench.py --count $(BENCH_N)
 
 ## Re-pin the dependencies (needs network access to PyPI and `uv`)
 lock:

@@ -53,12 +53,12 @@ def generated_count(url: str) -> int:
 
 
 def reset(vendor: str, url: str) -> None:
+    cfg = dj_database_url.parse(url)
     if vendor == "sqlite":
         WORK.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{WORK / 'bench.sqlite3'}{suffix}").unlink(missing_ok=True)
+            Path(f"{cfg['NAME']}{suffix}").unlink(missing_ok=True)
         return
-    cfg = dj_database_url.parse(url)
     with psycopg.connect(
         host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"], dbname="postgres",
         autocommit=True,
