@@ -19,6 +19,7 @@ import hashlib
 import json
 import secrets
 import time
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -563,11 +564,23 @@ def run_create(*, upload, file_name: str, format: str, options: dict, actor) -> 
             digest.update(chunk)
             size += len(chunk)
             out.write(chunk)
+    if _is_workbook(imports_dir() / stored):
+        # openpyxl opens a workbook only by an Excel file name, whatever the upload was called.
+        (imports_dir() / stored).rename(imports_dir() / f"{stored}.xlsx")
+        stored = f"{stored}.xlsx"
     run.stored_file = stored
     run.file_size = size
     run.file_sha256 = digest.hexdigest()
     run.save(update_fields=["stored_file", "file_size", "file_sha256"])
     return run
+
+
+def _is_workbook(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def run_execute(run: ImportRun, *, on_progress: Callable[[float, ImportResult], None] | None = None) -> ImportRun:
