@@ -122,3 +122,34 @@ def test_a_wrong_password_is_refused_in_the_browser(live_server, live_world, pag
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("alert").wait_for()
     assert "The user name or the password is not right" in page.get_by_role("alert").inner_text()
+
+
+def test_import_a_thematic_list_preview_then_confirm(live_server, live_world, page):
+    from .conftest import shared_data
+
+    path = shared_data("ohchr-upr-thematic-lists/docx/UPR34_Slovenia_Thematic_list_of_Recommendations.docx")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("coordinator")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Welcome, Coordinator!").wait_for()
+
+    page.get_by_role("link", name="Recommendations", exact=True).first.click()
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_role("link", name="Import a file").click()
+    page.get_by_label("File").set_input_files(str(path))
+    shot(page, "import-upload")
+    page.get_by_role("button", name="Upload and preview").click()
+
+    # The preview runs as a background task; the page refreshes itself until it is ready.
+    page.get_by_role("heading", name="Preview: nothing has been imported yet").wait_for(timeout=30_000)
+    assert page.locator(".stat").first.inner_text() == "215"
+    shot(page, "import-preview")
+    page.get_by_role("button", name="Import now").click()
+    page.get_by_role("heading", name="Imported", exact=True).wait_for(timeout=30_000)
+    shot(page, "import-done")
+
+    page.get_by_role("link", name="Recommendations", exact=True).first.click()
+    page.get_by_role("searchbox", name="Words in the text").fill('"enforced disappearance"')
+    page.get_by_role("button", name="Apply").click()
+    assert "121.2 (A/HRC/43/15)" in page.content()
