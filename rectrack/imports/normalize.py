@@ -90,6 +90,11 @@ def iso_date(text: str) -> date | None:
     text = (text or "").strip()
     if not text:
         return None
+    if len(text) >= 10 and text[4] == "-":
+        try:  # the common case (every date of a UHRI export), without regular expressions
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            pass
     for pattern, order in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
