@@ -267,3 +267,20 @@ def test_source_hash_ignores_label_order_but_not_content():
     a = record(1)
     assert services.source_hash(a) == services.source_hash(dataclasses.replace(a, themes=list(reversed(a.themes))))
     assert services.source_hash(a) != services.source_hash(dataclasses.replace(a, text=a.text + "!"))
+
+
+def test_an_edit_begun_before_a_newer_import_is_refused_not_lost(world):
+    from rectrack.audit.services import ConflictError
+    from rectrack.recommendations.services import recommendation_update
+
+    run(world, [record(1)])
+    rec = imported().get()
+    opened_version = rec.version
+    run(world, [record(1, position="Noted")])
+    with pytest.raises(ConflictError) as refused:
+        recommendation_update(
+            recommendation=rec, actor=world.admin, expected_version=opened_version, upr_position=UprPosition.SUPPORTED
+        )
+    assert "changed this recommendation after you opened it" in str(refused.value)
+    rec.refresh_from_db()
+    assert rec.upr_position == UprPosition.NOTED

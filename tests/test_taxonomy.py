@@ -86,3 +86,12 @@ def test_unknown_labels_become_unreviewed_terms_not_dropped():
 
 def test_an_empty_label_is_nothing():
     assert resolve_term(VocabularyKind.THEME, "  ; ") is None
+
+
+@pytest.mark.parametrize(
+    "label", ["Right to education", "2.1. Right to education", "12 - Right to education", "E51 Right to education"]
+)
+def test_numbered_and_coded_labels_of_older_vocabularies_find_the_current_term(db, label):
+
+    term = resolve_term(VocabularyKind.THEME, label, create=False)
+    assert term is not None and term.label == "Right to education" and term.vocabulary.is_current

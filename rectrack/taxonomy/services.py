@@ -10,8 +10,9 @@ from rectrack.taxonomy.models import Term, TermStatus, Vocabulary, VocabularyKin
 # Vocabulary that collects labels no known vocabulary holds, per kind.
 OBSERVED_SLUG = "{kind}-observed"
 
-# "A12 Acceptance of ...", "B32 Racial discrimination", "S16 SDG 16 - ..."
-_LEGACY_CODE_RE = re.compile(r"^([A-Z]\d{1,2})\s+(?=\S)")
+# "A12 Acceptance of ...", "B32 Racial discrimination", "S16 SDG 16 - ...", and
+# the numbered generation: "2.1. Right to education", "12 - Women".
+_LEGACY_CODE_RE = re.compile(r"^([A-Z]\d{1,2}|\d{1,2}(?:\.\d{1,2})*)(?:\s*-\s+|\.?\s+)(?=[^\d\s])")
 # "16 - PEACE, ...", "S16 SDG 16 - ...", "16.2 - Protect ...", "SDG 5", "Goal 5"
 _SDG_CODE_RE = re.compile(
     r"^\s*(?:S\d{1,2}\s+)?(?:SDG|Goal|Target)?\s*(\d{1,2}(?:\.(?:\d{1,2}|[a-z]))?)\b(?!\.\d)", re.IGNORECASE
@@ -89,7 +90,8 @@ def resolve_term(kind: str, label: str, *, create: bool = True, source: str = ""
     """The term a label from a data source stands for.
 
     Tries the current vocabulary, then older versions (following their mapping
-    to a current term), with and without a legacy code such as "A12". A label
+    to a current term), with and without a legacy code such as "A12" or a
+    number such as "2.1.". A label
     nobody knows becomes an unreviewed term for an administrator to map, so
     nothing an import brings is dropped; `source` (a data source's name) keeps
     it in a vocabulary of that source's labels.
