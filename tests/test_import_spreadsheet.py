@@ -515,3 +515,13 @@ def test_the_upr_info_export_reads_through_a_mapping():
     first = items[0]
     assert first.countries == ["Afghanistan"] and first.recommending_states == ["Austria"]
     assert first.themes == ["Rights of the Child", "Women's rights"] and first.session == 5
+
+
+def test_a_csv_over_the_text_file_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from rectrack.imports import normalize
+
+    monkeypatch.setattr(normalize, "MAX_TEXT_FILE_BYTES", 100)
+    path = tmp_path / "big.csv"
+    path.write_text("Recommendation\n" + "Ratify the convention.\n" * 10)
+    with pytest.raises(FileRejected, match="CSV files of up to"):
+        list(SpreadsheetReader({"text": "Recommendation"}).records(path))

@@ -165,6 +165,22 @@ def sniff(path: Path) -> str:
     return "text"
 
 
+# CSV files are decoded whole (an 8-bit encoding can only be told from UTF-8
+# by reading all of it), so their size is capped to keep memory bounded.
+MAX_TEXT_FILE_BYTES = 100 * 1024**2
+
+
+def read_text_file(path: Path) -> tuple[str, str]:
+    """(text, encoding) of a whole text file, refused with a message past MAX_TEXT_FILE_BYTES."""
+    size = Path(path).stat().st_size
+    if size > MAX_TEXT_FILE_BYTES:
+        raise FileRejected(
+            _("CSV files of up to %(limit)s MB are imported; this one is %(size)s MB. Save it as .xlsx, or split it.")
+            % {"limit": MAX_TEXT_FILE_BYTES // 1024**2, "size": f"{size / 1024**2:,.0f}"}
+        )
+    return decode_text(Path(path).read_bytes())
+
+
 def decode_text(raw: bytes, hint: str = "") -> tuple[str, str]:
     """(text, encoding) for the bytes of a text file: UTF-8/16 with or without BOM, or a legacy 8-bit encoding.
 

@@ -32,12 +32,12 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from rectrack.imports.normalize import (
     check_zip,
-    decode_text,
     excel_date,
     formula_reason,
     is_formula,
     multi_values,
     plain_text,
+    read_text_file,
     sniff,
     split_paragraph,
     too_long,
@@ -206,7 +206,7 @@ def _damaged() -> FileRejected:
 def _csv_table(path: Path) -> _Table:
     # The whole file is decoded at once: an 8-bit encoding can only be told
     # from UTF-8 by reading all of it (the first accent may be on row 5,000).
-    text, encoding = decode_text(path.read_bytes())
+    text, encoding = read_text_file(path)
     if not text.strip():
         raise FileRejected(_("The file is empty."))
     delimiter = _delimiter(text[:_SNIFF_CHARS])

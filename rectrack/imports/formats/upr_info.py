@@ -24,7 +24,14 @@ from pathlib import Path
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from rectrack.imports.normalize import decode_text, formula_reason, is_formula, plain_text, too_long, too_long_reason
+from rectrack.imports.normalize import (
+    formula_reason,
+    is_formula,
+    plain_text,
+    read_text_file,
+    too_long,
+    too_long_reason,
+)
 from rectrack.imports.records import FileRejected, Item, RowProblem, SourceRecord
 from rectrack.recommendations.models import Source
 
@@ -238,7 +245,7 @@ class UprInfoReader:
         self.rows_read = 0
 
     def records(self, path: Path) -> Iterator[Item]:
-        text, _encoding = decode_text(Path(path).read_bytes())
+        text, _encoding = read_text_file(path)
         rows = _csv_rows(self._lines_with_progress(text))
         columns = _columns(next(rows, []))
         ends = _review_ends(text, columns)
