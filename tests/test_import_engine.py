@@ -284,3 +284,18 @@ def test_an_edit_begun_before_a_newer_import_is_refused_not_lost(world):
     assert "changed this recommendation after you opened it" in str(refused.value)
     rec.refresh_from_db()
     assert rec.upr_position == UprPosition.NOTED
+
+
+def test_a_flagged_recommendation_says_so_on_its_page(world, client_for):
+    from django.urls import reverse
+
+    from rectrack.accounts.models import Role
+
+    run(world, [record(1), record(2)])
+    run(world, [record(1)])
+    gone = imported().get(external_id="uhri-2")
+    page = client_for(world, Role.VIEWER).get(reverse("recommendations:detail", args=[gone.pk])).content.decode()
+    assert "no longer holds this recommendation" in page and "uhri-2" in page
+    kept = imported().get(external_id="uhri-1")
+    page = client_for(world, Role.VIEWER).get(reverse("recommendations:detail", args=[kept.pk])).content.decode()
+    assert "no longer holds" not in page
