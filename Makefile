@@ -23,7 +23,12 @@ $(VENV)/.dev-installed: requirements/dev.txt | $(BIN)/python
 
 install: $(VENV)/.base-installed
 
-install-dev: $(VENV)/.dev-installed
+# Development tools from npm (axe-core for the accessibility tests), pinned by package-lock.json.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install-dev: $(VENV)/.dev-installed node_modules/.installed
 
 ## Set up the demonstration instance (SQLite) and serve it on http://127.0.0.1:$(PORT)
 demo: install
