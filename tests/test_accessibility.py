@@ -36,7 +36,7 @@ def _log_in(page, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill("a-long-test-password")
-    page.locator("form button[type=submit]").last.click()
+    page.locator("form:has(input[name=password]) button[type=submit]").click()
     page.wait_for_url(f"{base}/")
 
 

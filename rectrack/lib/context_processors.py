@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import get_language_info
 
 from rectrack.accounts.models import Role
 
@@ -22,4 +23,13 @@ def site(request: HttpRequest) -> dict:
     section = next((name for prefix, name in _SECTIONS if view_name.startswith(prefix)), "")
     user = getattr(request, "user", None)
     role_label = Role(user.role).label if user is not None and user.is_authenticated else ""
-    return {"site_name": settings.SITE_NAME, "nav_section": section, "role_label": role_label}
+    return {
+        "site_name": settings.SITE_NAME,
+        "nav_section": section,
+        "role_label": role_label,
+        "language_choices": _LANGUAGE_CHOICES,
+    }
+
+
+# Each language in its own name, so anyone can find theirs.
+_LANGUAGE_CHOICES = [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
