@@ -147,6 +147,13 @@ LANGUAGES = [
     ("ru", _("Russian")),
     ("zh-hans", _("Chinese")),
 ]
+# National languages beside the six: "sl:Slovenščina,pt:Português" (code:name in
+# that language). Their catalogues go in locale/<code>/ (see README).
+LANGUAGES += [
+    (code.strip().lower(), name.strip())
+    for code, _sep, name in (item.partition(":") for item in envlist("RECTRACK_EXTRA_LANGUAGES", ""))
+    if code.strip() and name.strip()
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True

@@ -1,7 +1,9 @@
 """Interface languages: the switcher, a per-user choice, and catalogues complete in every language."""
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,21 @@ def test_the_compiled_catalogues_match_their_sources(tmp_path):
     for po in sorted(CATALOGUES.glob("*/LC_MESSAGES/django.po")):
         subprocess.run([msgfmt, "--check", "-o", str(tmp_path / "django.mo"), str(po)], check=True)  # noqa: S603
         assert po.with_suffix(".mo").read_bytes() == (tmp_path / "django.mo").read_bytes(), f"run compilemessages: {po}"
+
+
+def test_a_national_language_is_added_by_configuration_alone():
+    """RECTRACK_EXTRA_LANGUAGES adds a language to the switcher and the user's choices; no code changes."""
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "html = Client().get('/accounts/login/', headers={'accept-language': 'sl'}).content.decode();"
+        'print(\'<html lang="sl"\' in html, \'<option value="sl" lang="sl" selected>Slovenščina</option>\' in html)'
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "RECTRACK_EXTRA_LANGUAGES": "sl:Slovenščina",
+        "DATABASE_URL": "sqlite://:memory:",
+    }
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)  # noqa: S603
+    assert done.stdout.split() == ["True", "True"], done.stderr[-2000:]

@@ -31,5 +31,13 @@ def site(request: HttpRequest) -> dict:
     }
 
 
+def _own_name(code: str, configured: str) -> str:
+    """A language in its own name; a national language Django does not know keeps the configured one."""
+    try:
+        return get_language_info(code)["name_local"]
+    except KeyError:
+        return str(configured)
+
+
 # Each language in its own name, so anyone can find theirs.
-_LANGUAGE_CHOICES = [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+_LANGUAGE_CHOICES = [(code, _own_name(code, name)) for code, name in settings.LANGUAGES]
