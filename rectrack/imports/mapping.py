@@ -19,7 +19,7 @@ from rectrack.recommendations.models import (
     RecommendationKind,
     UprPosition,
 )
-from rectrack.recommendations.services import document_get_or_create
+from rectrack.recommendations.services import country_get_or_create, document_get_or_create
 from rectrack.taxonomy.models import Term, TermStatus, VocabularyKind
 from rectrack.taxonomy.services import resolve_term
 
@@ -143,7 +143,7 @@ class Resolver:
         key = _name_key(name)
         country = self._countries.get(key) or self._countries.get(name.casefold())
         if country is None:
-            country = Country.objects.filter(name__iexact=name).first() or Country.objects.create(name=name[:150])
+            country = country_get_or_create(name=name[:150])
             self._countries[key] = country
         return country
 

@@ -10,7 +10,6 @@ import nh3
 from django.utils.translation import gettext as _
 
 from rectrack.imports.records import FileRejected
-from rectrack.recommendations.models import parse_paragraph
 
 # A cell longer than this is refused (a recommendation is a paragraph, not a book).
 MAX_CELL_CHARS = 50_000
@@ -101,12 +100,6 @@ def iso_date(text: str) -> date | None:
             parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
             return date(parts["y"], parts["m"], parts["d"])
     raise ValueError(text)
-
-
-def split_paragraph(text: str) -> tuple[str, str]:
-    """("121.2", text) when the text starts with its paragraph number, else ("", text)."""
-    paragraph = parse_paragraph(text)
-    return paragraph, text
 
 
 def too_long(value) -> bool:

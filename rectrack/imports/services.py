@@ -48,10 +48,10 @@ BATCH = 1000
 MAX_PROBLEMS = 10_000
 # The many-to-many relations an import owns (UN-side); clusters and institutions are national.
 SOURCE_RELATIONS = {
-    "themes": Recommendation.themes.through,
-    "affected_persons": Recommendation.affected_persons.through,
-    "sdgs": Recommendation.sdgs.through,
-    "recommending_states": Recommendation.recommending_states.through,
+    "themes": (Recommendation.themes.through, "term_id"),
+    "affected_persons": (Recommendation.affected_persons.through, "term_id"),
+    "sdgs": (Recommendation.sdgs.through, "term_id"),
+    "recommending_states": (Recommendation.recommending_states.through, "country_id"),
 }
 SOURCE_FIELDS = [
     "mechanism",
@@ -311,8 +311,7 @@ class _Importer:
             rows.append(Recommendation(source=self.source, external_id=external_id, created_by=self.actor, **values))
             relations.append(related)
         created = Recommendation.objects.bulk_create(rows, batch_size=BATCH)
-        for name, through in SOURCE_RELATIONS.items():
-            column = "country_id" if name == "recommending_states" else "term_id"
+        for name, (through, column) in SOURCE_RELATIONS.items():
             through.objects.bulk_create(
                 [
                     through(recommendation_id=rec.pk, **{column: related_id})
@@ -372,8 +371,7 @@ class _Importer:
             [*SOURCE_FIELDS, "paragraph_key", "source_hash", "missing_from_source_since", "version", "updated_at"],
         )
         pks = [rec.pk for rec, _ in changed_recs]
-        for name, through in SOURCE_RELATIONS.items():
-            column = "country_id" if name == "recommending_states" else "term_id"
+        for name, (through, column) in SOURCE_RELATIONS.items():
             through.objects.filter(recommendation_id__in=pks).delete()
             through.objects.bulk_create(
                 [
@@ -397,7 +395,7 @@ class _Importer:
         names = {}
         for name in SOURCE_RELATIONS:
             ids = {pk for related in relateds for pk in related[name]}
-            model = Country if name == "recommending_states" else Recommendation.themes.field.related_model
+            model = Recommendation._meta.get_field(name).related_model
             names[name] = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=ids)} if ids else {}
         return names
 

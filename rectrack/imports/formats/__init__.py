@@ -13,7 +13,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rectrack.imports.normalize import decode_text, sniff
+from rectrack.imports.normalize import check_zip, decode_text, sniff
 from rectrack.imports.records import FileRejected, Reader
 
 FORMATS = {
@@ -80,8 +80,6 @@ def detect_format(path: Path) -> str:
         if "word/document.xml" in names:
             return "ohchr-docx"
         if "xl/workbook.xml" in names:
-            from rectrack.imports.normalize import check_zip
-
             check_zip(path, "Excel (.xlsx)")
             headers = _first_row_of_xlsx(path)
             return "uhri-xlsx" if any(marker in headers for marker in _UHRI_XLSX_MARKERS) else "spreadsheet"

@@ -39,11 +39,11 @@ from rectrack.imports.normalize import (
     plain_text,
     read_text_file,
     sniff,
-    split_paragraph,
     too_long,
     too_long_reason,
 )
 from rectrack.imports.records import FileRejected, Item, RowProblem, SourceRecord
+from rectrack.recommendations.models import parse_paragraph
 
 
 @dataclass(frozen=True)
@@ -638,7 +638,7 @@ def _session(value) -> int | None:
 
 def _record(number: int, values: dict) -> SourceRecord:
     fields = {key: value for key, value in values.items() if value not in (None, "")}
-    fields.setdefault("paragraph", split_paragraph(fields["text"])[0])
+    fields.setdefault("paragraph", parse_paragraph(fields["text"]))
     if "language" in fields:
         name = " ".join(_plain_words(fields["language"]))
         fields["language"] = _LANGUAGES.get(name, fields["language"].lower())

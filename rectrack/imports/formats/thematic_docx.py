@@ -30,7 +30,7 @@ from lxml import etree
 
 from rectrack.imports import normalize
 from rectrack.imports.records import FileRejected, Item, RowProblem, SourceRecord
-from rectrack.recommendations.models import Source
+from rectrack.recommendations.models import Source, parse_paragraph
 
 _WHAT = "Word (.docx)"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -302,7 +302,7 @@ def _item(row: _Row, facts: _Facts) -> Item:
         return RowProblem(row.number, row.heading, _("The recommendation cell is empty."))
     if normalize.too_long(text):
         return RowProblem(row.number, row.heading, normalize.too_long_reason())
-    paragraph, text = normalize.split_paragraph(text)
+    paragraph = parse_paragraph(text)
     if not paragraph:
         return RowProblem(
             row.number,

@@ -37,12 +37,11 @@ from rectrack.imports.normalize import (
     is_formula,
     multi_values,
     plain_text,
-    split_paragraph,
     too_long,
     too_long_reason,
 )
 from rectrack.imports.records import FileRejected, Item, RowProblem, SourceRecord
-from rectrack.recommendations.models import Source
+from rectrack.recommendations.models import Source, parse_paragraph
 
 # The fields read, by the name of the Excel column (any accepted spelling) and of the JSON key.
 XLSX_COLUMNS = {
@@ -128,7 +127,8 @@ def _record(row: int, values: dict[str, Any], names: dict[str, str]) -> SourceRe
         return RowProblem(
             row, names["date"], _("“%(value)s” is not a date.") % {"value": _text(values.get("date"))[:100]}
         )
-    paragraph, text = split_paragraph(plain_text(_text(values.get("text"))))
+    text = plain_text(_text(values.get("text")))
+    paragraph = parse_paragraph(text)
     return SourceRecord(
         row=row,
         text=text,
