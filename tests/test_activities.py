@@ -76,7 +76,7 @@ def test_detail_shows_budget_links_and_history(world, viewer):
     content = viewer.get(reverse("planning:activity_detail", args=[world.activity.pk])).content.decode()
     for expected in (
         "Train teachers on inclusive education",
-        "100,000.00 EUR",
+        "€100,000.00",
         "121.2 (A/HRC/43/15)",
         "Education for all",
         "Ministry of Justice",

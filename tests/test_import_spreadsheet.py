@@ -10,7 +10,13 @@ from openpyxl import Workbook
 
 from rectrack.imports import normalize
 from rectrack.imports.formats import reader_for
-from rectrack.imports.formats.spreadsheet import FIELDS, SpreadsheetReader, inspect, suggest_mapping
+from rectrack.imports.formats.spreadsheet import (
+    FIELDS,
+    TRANSLATION_FIELDS,
+    SpreadsheetReader,
+    inspect,
+    suggest_mapping,
+)
 from rectrack.imports.records import FileRejected, RowProblem, SourceRecord
 from tests.conftest import shared_data
 
@@ -56,7 +62,8 @@ def only_records(items) -> list[SourceRecord]:
 def test_fields_are_the_source_record_attributes_in_order():
     keys = [f.key for f in FIELDS]
     assert keys[0] == "text" and [f.key for f in FIELDS if f.required] == ["text"]
-    assert set(keys) <= set(SourceRecord.__dataclass_fields__)
+    assert set(keys) - set(TRANSLATION_FIELDS) <= set(SourceRecord.__dataclass_fields__)
+    assert set(TRANSLATION_FIELDS.values()) == {"en", "fr", "es", "ar", "ru", "zh-hans"}
     assert {"countries", "issued_on", "session", "sdgs", "language"} <= set(keys)
     assert {f.key for f in FIELDS if f.multi_valued} == {
         "countries",
@@ -218,6 +225,12 @@ def test_every_field_is_read_through_the_mapping(tmp_path):
         "Position source",
         "Kind",
         "Language",
+        "English",
+        "Texte FR",
+        "Texto ES",
+        "Arabic",
+        "Russian",
+        "Chinese",
     ]
     row = [
         "R-1",
@@ -236,6 +249,12 @@ def test_every_field_is_read_through_the_mapping(tmp_path):
         "A/HRC/43/15/Add.1 - Para.4",
         "Recommendations",
         "French",
+        "<p>Ensure inclusive education</p>",
+        "Garantir une éducation inclusive",  # the original's language: not a translation
+        "Garantizar una educación inclusiva",
+        "",
+        "Обеспечить инклюзивное образование",
+        "",
     ]
     # The fields in FIELDS order, "text" third: each column maps to the field at its place.
     keys = [f.key for f in FIELDS]
@@ -260,6 +279,11 @@ def test_every_field_is_read_through_the_mapping(tmp_path):
         position_source="A/HRC/43/15/Add.1 - Para.4",
         kind="Recommendations",
         language="fr",
+        translations={
+            "en": "Ensure inclusive education",
+            "es": "Garantizar una educación inclusiva",
+            "ru": "Обеспечить инклюзивное образование",
+        },
     )
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from rectrack.audit.models import AuditEvent
+from rectrack.lib.languages import language_name
 
 
 @dataclass
@@ -39,6 +40,15 @@ def _field_label_and_display(model: type[models.Model], name: str):
     return field.verbose_name, lambda value: value
 
 
+def _keyed_lines(label: str, old: dict, new: dict) -> list[ChangeLine]:
+    """Texts by language ({"fr": ...}): one line per language that changed."""
+    return [
+        ChangeLine(label=f"{label} ({language_name(key)})", old=old.get(key), new=new.get(key))
+        for key in sorted(set(old) | set(new))
+        if old.get(key) != new.get(key)
+    ]
+
+
 def describe(event: AuditEvent) -> list[ChangeLine]:
     """One line per changed field, labelled and with choice values translated."""
     model = event.content_type.model_class()
@@ -47,6 +57,8 @@ def describe(event: AuditEvent) -> list[ChangeLine]:
         label, display = _field_label_and_display(model, name) if model else (name, lambda value: value)
         if "added" in change or "removed" in change:
             lines.append(ChangeLine(label=label, added=change.get("added") or [], removed=change.get("removed") or []))
+        elif isinstance(change.get("old"), dict) or isinstance(change.get("new"), dict):
+            lines.extend(_keyed_lines(label, change.get("old") or {}, change.get("new") or {}))
         else:
             lines.append(ChangeLine(label=label, old=display(change.get("old")), new=display(change.get("new"))))
     return lines

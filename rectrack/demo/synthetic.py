@@ -22,7 +22,6 @@ from rectrack.demo.loaders import DATA_FILE, _split, _states
 from rectrack.institutions.models import Institution
 from rectrack.planning.models import Activity, ActivityStatus, Project, ProjectStatus
 from rectrack.recommendations.models import (
-    Country,
     Document,
     ImplementationStatus,
     Mechanism,
@@ -35,6 +34,7 @@ from rectrack.recommendations.models import (
     upr_cycle_for_session,
 )
 from rectrack.recommendations.seed import seed_mechanisms
+from rectrack.recommendations.services import country_get_or_create
 from rectrack.taxonomy.models import VocabularyKind
 from rectrack.taxonomy.seed import seed_taxonomy
 from rectrack.taxonomy.services import resolve_term
@@ -124,9 +124,7 @@ class Generator:
         seed_taxonomy()
         seed_mechanisms()
         self.pool, state_names = _pool()
-        existing = {c.name: c for c in Country.objects.all()}
-        Country.objects.bulk_create([Country(name=n) for n in state_names if n not in existing], ignore_conflicts=True)
-        self.countries = list(Country.objects.filter(name__in=state_names))
+        self.countries = [country_get_or_create(name=name) for name in state_names]
         used: set[str] = set()
         self.codes = {c.pk: _country_code(c.name, used) for c in self.countries}
         by_kind: dict[str, list[Mechanism]] = {}

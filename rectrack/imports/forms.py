@@ -4,6 +4,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from rectrack.imports.formats import FORMATS
+from rectrack.lib.languages import content_language_choices
 
 AUTO = "auto"
 
@@ -21,11 +22,29 @@ class UploadForm(forms.Form):
     all_countries = forms.BooleanField(
         label=_("Import the recommendations to every State, not only to this country"), required=False
     )
+    translation_of = forms.ChoiceField(
+        label=_("The texts in this file are"),
+        required=False,
+        help_text=_(
+            "Choose a language when the file is the same export in another language (UHRI publishes several): "
+            "its texts are added to the recommendations already imported, and nothing else changes."
+        ),
+    )
     skip_rejected = forms.BooleanField(
         label=_("If some rows cannot be read, import the others and list the rejected rows"),
         required=False,
         help_text=_("Without this, a file with a single bad row imports nothing."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["translation_of"].choices = [
+            ("", _("The original texts: import the recommendations")),
+            *[
+                (code, _("A translation into %(language)s") % {"language": name})
+                for code, name in content_language_choices()
+            ],
+        ]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

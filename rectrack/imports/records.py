@@ -50,6 +50,7 @@ class SourceRecord:
     position_source: str = ""  # "A/HRC/43/15/Add.1 - Para.4"
     kind: str = ""  # as written: "Recommendations", "Concerns/Observations", "Voluntary Pledge"
     language: str = "en"
+    translations: dict[str, str] = field(default_factory=dict)  # the text in other languages, by language code
 
 
 Item = SourceRecord | RowProblem

@@ -59,6 +59,7 @@ SOURCE_FIELDS = [
     "paragraph",
     "text",
     "language",
+    "translations",
     "kind",
     "upr_position",
     "position_source",
@@ -71,6 +72,10 @@ class ImportOptions:
     countries: list[str] | None = None  # keep records concerning these States (names or ISO3); None: all
     dry_run: bool = True
     skip_rejected: bool = False
+    # A language code when the file holds translations of recommendations
+    # already imported from the same source (UHRI in French, say): their texts
+    # are added in that language and nothing else changes.
+    translation_of: str = ""
 
 
 @dataclass
@@ -132,6 +137,7 @@ def source_hash(record: SourceRecord) -> str:
         record.position_source,
         record.kind,
         record.language,
+        sorted(record.translations.items()),
     ]
     return hashlib.sha1(json.dumps(values, ensure_ascii=False).encode(), usedforsecurity=False).hexdigest()
 
@@ -172,6 +178,7 @@ class _Importer:
         self.result = result
         self.label = label  # how the history names this import
         self.resolver = Resolver(term_source=dict(Source.choices).get(source, source))
+        self.translation_of = options.translation_of
         self.scope = self._scope(options.countries)
         self.seen: dict[str, int] = {}  # external id -> row, to refuse duplicates and flag the missing
         # (document, kind) pairs the file holds: a newer file flags only within them.
@@ -227,6 +234,9 @@ class _Importer:
             .order_by()
             .values_list("external_id", "pk", "source_hash", "missing_from_source_since")
         }
+        if self.translation_of:
+            self._translate(batch, {external_id: row[0] for external_id, row in existing.items()})
+            return
         new, changed = [], []
         for record, external_id, digest in batch:
             if external_id not in existing:
@@ -268,6 +278,7 @@ class _Importer:
             "paragraph_key": paragraph_sort_key(record.paragraph),
             "text": record.text,
             "language": (record.language or "en")[:16],
+            "translations": dict(record.translations),
             "kind": kind,
             "upr_position": upr_position(record.position),
             "position_source": record.position_source[:200],
@@ -348,6 +359,8 @@ class _Importer:
         now = timezone.now()
         for rec, values, related in matched:
             before = self._state(rec)
+            # Texts the NMIRF added in other languages stay; the source's win for the languages it has.
+            values["translations"] = {**rec.translations, **values["translations"]}
             for name, value in values.items():
                 setattr(rec, name, value)
             rec.updated_at = now
@@ -407,6 +420,7 @@ class _Importer:
             "paragraph": rec.paragraph,
             "text": rec.text,
             "language": rec.language,
+            "translations": dict(rec.translations),
             "kind": rec.kind,
             "upr_position": rec.upr_position,
             "position_source": rec.position_source,
@@ -421,6 +435,53 @@ class _Importer:
             else:
                 state[name] = sorted(related_names[name])
         return state
+
+    def _translate(self, batch: list[tuple[SourceRecord, str, str]], existing: dict[str, int]) -> None:
+        """Add each record's text, in the file's language, to the recommendation it translates."""
+        language = self.translation_of
+        found = []
+        for record, external_id, _digest in batch:
+            if external_id not in existing:
+                self.result.reject(
+                    RowProblem(
+                        record.row,
+                        "id",
+                        _("No recommendation imported from this source has the id %(id)s: import the original first.")
+                        % {"id": external_id},
+                    )
+                )
+            elif record.text.strip():
+                found.append((record, existing[external_id]))
+            else:
+                self.result.reject(RowProblem(record.row, "text", _("The recommendation has no text.")))
+        recs = {
+            rec.pk: rec
+            for rec in Recommendation.objects.filter(pk__in=[pk for _, pk in found])
+            .select_related("document")
+            .only("pk", "version", "paragraph", "language", "translations", "document__symbol")
+        }
+        changed, changes_by_pk = [], {}
+        now = timezone.now()
+        for record, pk in found:
+            rec = recs[pk]
+            old = rec.translations.get(language)
+            if rec.language.lower() == language or old == record.text:
+                self.result.unchanged += 1
+                continue
+            rec.translations = {**rec.translations, language: record.text}
+            rec.version += 1
+            rec.updated_at = now
+            changed.append(rec)
+            changes_by_pk[rec.pk] = {
+                "translations": {"old": {language: old} if old else {}, "new": {language: record.text}}
+            }
+        if not changed:
+            return
+        _write_fields(changed, ["translations", "version", "updated_at"])
+        record_events(
+            actor=self.actor, instances=changed, action=Action.UPDATED, changes_for=lambda rec: changes_by_pk[rec.pk]
+        )
+        self.result.updated += len(changed)
 
     def cover_unchanged_documents(self) -> None:
         """The documents (and kinds) of unchanged records count as covered by the file too."""
@@ -500,10 +561,12 @@ def import_file(
                     last_report = time.monotonic()
                     on_progress(min(reader.progress, 0.99), result)
             importer.flush()
-            by_document = getattr(reader, "covers", "documents") == "documents"
-            if by_document:
-                importer.cover_unchanged_documents()
-            importer.flag_missing(by_document=by_document)
+            # A file of translations says nothing about which recommendations still exist.
+            if not options.translation_of:
+                by_document = getattr(reader, "covers", "documents") == "documents"
+                if by_document:
+                    importer.cover_unchanged_documents()
+                importer.flag_missing(by_document=by_document)
             result.new_terms = importer.resolver.count_new_terms()
             result.rows_read = getattr(reader, "rows_read", result.rows_read)
             if result.rejected and not options.skip_rejected:
@@ -603,6 +666,7 @@ def run_execute(run: ImportRun, *, on_progress: Callable[[float, ImportResult], 
                 countries=run.options.get("countries"),
                 dry_run=run.dry_run,
                 skip_rejected=bool(run.options.get("skip_rejected")),
+                translation_of=run.options.get("translation_of", ""),
             ),
             label=_("%(file)s (import %(id)s)") % {"file": run.file_name, "id": run.pk},
             on_progress=progress,
@@ -685,6 +749,7 @@ def import_path(
     countries: list[str] | None,
     dry_run: bool,
     skip_rejected: bool = False,
+    translation_of: str = "",
     reader_options: dict | None = None,
     on_progress: Callable[[float, ImportResult], None] | None = None,
 ) -> ImportRun:
@@ -694,7 +759,12 @@ def import_path(
             upload=handle,
             file_name=path.name,
             format=format,
-            options={"countries": countries, "skip_rejected": skip_rejected, "reader": reader_options or {}},
+            options={
+                "countries": countries,
+                "skip_rejected": skip_rejected,
+                "translation_of": translation_of,
+                "reader": reader_options or {},
+            },
             actor=actor,
         )
     run.dry_run = dry_run

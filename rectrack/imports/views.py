@@ -53,7 +53,12 @@ def import_new(request: HttpRequest) -> HttpResponse:
             upload=upload,
             file_name=upload.name,
             format=form.cleaned_data["format"],
-            options={"countries": countries, "skip_rejected": form.cleaned_data["skip_rejected"], "reader": {}},
+            options={
+                "countries": countries,
+                "skip_rejected": form.cleaned_data["skip_rejected"],
+                "translation_of": form.cleaned_data["translation_of"],
+                "reader": {},
+            },
             actor=request.user,
         )
         if run.format == AUTO:

@@ -3,7 +3,7 @@
 from functools import lru_cache
 
 from babel.core import Locale, UnknownLocaleError
-from babel.numbers import get_currency_name, list_currencies
+from babel.numbers import format_currency, format_decimal, get_currency_name, list_currencies
 from django.utils.translation import get_language, to_locale
 
 # Codes still in circulation that a budget is likely to use; CLDR lists
@@ -40,3 +40,16 @@ def currency_choices() -> list[tuple[str, str]]:
 
 def is_currency(code: str) -> bool:
     return code in list_currencies() and code not in _HISTORIC
+
+
+def format_money(amount, currency: str = "") -> str:
+    """An amount in the user's locale: "150,000.00 USD" -> "150 000,00 $US" in French.
+
+    Without a known currency the number alone is formatted.
+    """
+    if amount is None or amount == "":
+        return ""
+    locale = _locale()
+    if currency and is_currency(currency):
+        return format_currency(amount, currency, locale=locale)
+    return format_decimal(amount, locale=locale)

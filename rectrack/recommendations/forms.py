@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rectrack.institutions.models import Institution
+from rectrack.lib.languages import content_language_choices
 from rectrack.planning.models import Project, ProjectStatus
 from rectrack.recommendations.models import (
     Country,
@@ -87,6 +88,7 @@ class RecommendationForm(forms.ModelForm):
             "document_symbol",
             "paragraph",
             "text",
+            "language",
             "kind",
             "issued_on",
             "recommending_states",
@@ -120,6 +122,12 @@ class RecommendationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issued_on"].required = False
+        languages = content_language_choices()
+        if self.instance.language and self.instance.language not in dict(languages):
+            languages.append((self.instance.language, self.instance.language))
+        self.fields["language"] = forms.ChoiceField(
+            label=_("Language of the text"), choices=languages, initial=self.instance.language or "en", required=False
+        )
         self.fields["recommending_states"].queryset = Country.objects.order_by("name")
         for name, kind in (
             ("themes", VocabularyKind.THEME),
@@ -156,6 +164,31 @@ class RecommendationForm(forms.ModelForm):
             else:
                 self.add_error("issued_on", _("Give the date of the recommendation; its document has no date."))
         return cleaned
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or self.instance.language or "en"
+
+
+class TranslationForm(forms.Form):
+    """The text of a recommendation in one more language; an empty text removes that language."""
+
+    language = forms.ChoiceField(label=_("Language"))
+    text = forms.CharField(
+        label=_("Text in this language"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
+        help_text=_("Leave empty to remove the text in this language."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, recommendation: Recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        original = recommendation.language.lower()
+        self.fields["language"].choices = [
+            (code, name) for code, name in content_language_choices() if code.lower() != original
+        ]
+        self.fields["version"].initial = recommendation.version
 
 
 class AssignToProjectForm(forms.Form):

@@ -1,4 +1,5 @@
 import re
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
@@ -6,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rectrack.audit.models import Tracked
+from rectrack.lib.countries import localized_name
+from rectrack.lib.languages import current_language, in_language, language_name
 from rectrack.taxonomy.models import VocabularyKind
 
 
@@ -22,7 +25,12 @@ class Country(models.Model):
         constraints = [models.UniqueConstraint(fields=["iso3"], condition=~Q(iso3=""), name="unique_country_iso3")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the user's language (CLDR), or as stored when unknown or in English."""
+        return localized_name(self.iso3, self.name)
 
 
 class MechanismKind(models.TextChoices):
@@ -38,6 +46,8 @@ class MechanismKind(models.TextChoices):
 class Mechanism(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=MechanismKind.choices)
     name = models.CharField(_("name"), max_length=250)
+    # The name in other languages: {"fr": "Comité des droits de l'enfant", ...}.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     acronym = models.CharField(_("acronym"), max_length=60, unique=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -49,6 +59,10 @@ class Mechanism(models.Model):
 
     def __str__(self) -> str:
         return self.acronym
+
+    @property
+    def localized_name(self) -> str:
+        return in_language(self.translations, self.name)
 
 
 def upr_cycle_for_session(session: int | None) -> int | None:
@@ -166,7 +180,10 @@ class Recommendation(Tracked):
     paragraph = models.CharField(_("paragraph"), max_length=32, blank=True)
     paragraph_key = models.CharField(max_length=32, blank=True, editable=False)
     text = models.TextField(_("text"))
-    language = models.CharField(_("language"), max_length=16, default="en")
+    language = models.CharField(_("language"), max_length=16, default="en", help_text=_("The language of the text."))
+    # The text in other languages, {"fr": "...", "zh-hans": "..."}: from the
+    # source (UHRI publishes several) or added by the NMIRF.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     kind = models.CharField(
         _("kind"), max_length=20, choices=RecommendationKind.choices, default=RecommendationKind.RECOMMENDATION
     )
@@ -275,5 +292,39 @@ class Recommendation(Tracked):
 
     @property
     def body(self) -> str:
-        """The text without the leading paragraph number, for excerpts."""
-        return _PARAGRAPH_RE.sub("", self.text, count=1) if self.paragraph else self.text
+        """The shown text without the leading paragraph number, for excerpts."""
+        text = self.shown.text
+        return _PARAGRAPH_RE.sub("", text, count=1) if self.paragraph else text
+
+    def shown_text(self, language: str | None = None) -> "ShownText":
+        """The text in the language (default: the user's) when there is one, else the original."""
+        language = current_language(language)
+        for code in (language, language.split("-")[0]):
+            if code == self.language.lower():
+                break
+            if self.translations.get(code):
+                return ShownText(self.translations[code], code, self.language, is_original=False)
+        return ShownText(self.text, self.language, self.language, is_original=True)
+
+    @property
+    def shown(self) -> "ShownText":
+        return self.shown_text()
+
+
+@dataclass(frozen=True)
+class ShownText:
+    """A recommendation's text as one user sees it, and whether it is the original."""
+
+    text: str
+    language: str
+    original_language: str
+    is_original: bool
+
+    @property
+    def original_language_name(self) -> str:
+        return language_name(self.original_language)
+
+    @property
+    def in_other_language(self) -> bool:
+        """The user reads the original in a language that is not theirs."""
+        return self.is_original and self.language.split("-")[0] != current_language().split("-")[0]

@@ -15,6 +15,11 @@ def seed_mechanisms() -> int:
     for position, entry in enumerate(entries):
         Mechanism.objects.update_or_create(
             acronym=entry["acronym"],
-            defaults={"kind": entry["kind"], "name": entry["name"], "position": position},
+            defaults={
+                "kind": entry["kind"],
+                "name": entry["name"],
+                "translations": entry.get("names", {}),
+                "position": position,
+            },
         )
     return len(entries)

@@ -4,11 +4,14 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from rectrack.audit.models import Action
 from rectrack.audit.services import create_tracked, record_event, record_events, save_tracked
+from rectrack.lib.countries import iso3_for_name
 from rectrack.recommendations.models import (
     Country,
     Document,
@@ -21,9 +24,15 @@ from rectrack.recommendations.models import (
 
 
 def country_get_or_create(*, name: str) -> Country:
+    """The State with this name, or with the same ISO code under another name ("Turkey", "Türkiye")."""
     name = " ".join(name.split())
     country = Country.objects.filter(name__iexact=name).first()
-    return country or Country.objects.create(name=name)
+    if country:
+        return country
+    iso3 = iso3_for_name(name)
+    if iso3:
+        country = Country.objects.filter(iso3=iso3).first()
+    return country or Country.objects.create(name=name, iso3=iso3)
 
 
 def document_get_or_create(
@@ -99,6 +108,29 @@ def recommendation_update(
     """Change a recommendation; refuses a stale `expected_version` (ConflictError)."""
     return save_tracked(
         instance=recommendation, actor=actor, fields=_derived(fields), expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def recommendation_set_translation(
+    *, recommendation: Recommendation, language: str, text: str, actor, expected_version: int | None = None
+) -> dict:
+    """Add or change the text in one more language, or remove it with an empty text.
+
+    The other languages are read from the stored row, so two people
+    translating into different languages never undo each other's work.
+    """
+    current = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if language.lower() == current.language.lower():
+        raise ValidationError(_("This is the language of the original text; edit the recommendation to change it."))
+    translations = dict(current.translations)
+    text = text.strip()
+    if text:
+        translations[language] = text
+    else:
+        translations.pop(language, None)
+    return save_tracked(
+        instance=current, actor=actor, fields={"translations": translations}, expected_version=expected_version
     )
 
 

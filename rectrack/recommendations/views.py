@@ -10,10 +10,16 @@ from rectrack.accounts import permissions
 from rectrack.audit.selectors import history_for
 from rectrack.lib.filters import clean_leniently
 from rectrack.lib.forms import submit
+from rectrack.lib.languages import language_name
 from rectrack.lib.search_query import parse_search_query
 from rectrack.planning.models import Project
 from rectrack.recommendations import selectors, services
-from rectrack.recommendations.forms import AssignToProjectForm, RecommendationFilterForm, RecommendationForm
+from rectrack.recommendations.forms import (
+    AssignToProjectForm,
+    RecommendationFilterForm,
+    RecommendationForm,
+    TranslationForm,
+)
 
 
 def _filters_from(cleaned: dict) -> selectors.RecommendationFilters:
@@ -128,6 +134,47 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "recommendations/form.html",
         {"form": form, "recommendation": recommendation, "conflict": submission and submission.conflict},
+    )
+
+
+def recommendation_translations(request: HttpRequest, pk: int) -> HttpResponse:
+    """The recommendation's text in other languages: list, add, change, remove."""
+    recommendation = permissions.get_recommendation_for_user(request.user, pk, write=True)
+    form = TranslationForm(
+        request.POST or None,
+        recommendation=recommendation,
+        initial={
+            "language": request.GET.get("language"),
+            "text": recommendation.translations.get(request.GET.get("language", ""), ""),
+        },
+    )
+    submission = None
+    if request.method == "POST" and form.is_valid():
+        submission = submit(
+            form,
+            lambda: services.recommendation_set_translation(
+                recommendation=recommendation,
+                language=form.cleaned_data["language"],
+                text=form.cleaned_data["text"],
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if submission.ok:
+            messages.success(request, _("Your changes were saved."))
+            return redirect("recommendations:detail", pk=recommendation.pk)
+    translations = sorted(
+        (language_name(code), code, text) for code, text in recommendation.translations.items() if text
+    )
+    return render(
+        request,
+        "recommendations/translations.html",
+        {
+            "recommendation": recommendation,
+            "form": form,
+            "translations": translations,
+            "conflict": submission and submission.conflict,
+        },
     )
 
 

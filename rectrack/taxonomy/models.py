@@ -3,8 +3,9 @@ import unicodedata
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from rectrack.lib.languages import in_language
 
 
 class VocabularyKind(models.TextChoices):
@@ -58,8 +59,7 @@ def label_key(label: str) -> str:
 
 def format_label(code: str, label: str, translations: dict, language: str | None = None) -> str:
     """A term as users see it: in their language when available, with its code."""
-    language = (language or get_language() or "en").lower()
-    text = translations.get(language) or translations.get(language.split("-")[0]) or label
+    text = in_language(translations, label, language)
     return f"{code} {text}" if code and not text.startswith(code) else text
 
 
@@ -117,8 +117,7 @@ class Term(models.Model):
 
     @property
     def localized_label(self) -> str:
-        language = (get_language() or "en").lower()
-        return self.translations.get(language) or self.translations.get(language.split("-")[0]) or self.label
+        return in_language(self.translations, self.label)
 
     @property
     def display_label(self) -> str:

@@ -29,13 +29,25 @@ def _sdg_texts() -> dict[str, dict[str, str]]:
     return texts
 
 
+def _uhri_translations() -> dict[str, dict[str, str]]:
+    """{English label: {language: label}}, prepared by the project (see the README)."""
+    return yaml.safe_load((DATA_DIR / "uhri" / "translations.yaml").read_text(encoding="utf-8")) or {}
+
+
 def _flat_vocabulary(slug, kind, name, version, is_current, filename, status=TermStatus.REVIEWED) -> int:
     vocabulary = vocabulary_ensure(
         slug=slug, kind=kind, name=name, version=version, is_current=is_current, source=UHRI_SOURCE
     )
     labels = _lines(filename)
+    translations = _uhri_translations()
     for position, label in enumerate(labels):
-        term_ensure(vocabulary=vocabulary, label=label, position=position, status=status)
+        term_ensure(
+            vocabulary=vocabulary,
+            label=label,
+            translations=translations.get(label, {}),
+            position=position,
+            status=status,
+        )
     return len(labels)
 
 

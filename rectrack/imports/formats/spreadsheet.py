@@ -73,7 +73,23 @@ FIELDS: tuple[Field, ...] = (
     Field("position_source", gettext_lazy("Source of the position")),
     Field("kind", gettext_lazy("Kind (recommendation, observation, pledge)")),
     Field("language", gettext_lazy("Language")),
+    # The same text in the other UN languages, kept as translations.
+    Field("text_en", gettext_lazy("Text in English")),
+    Field("text_fr", gettext_lazy("Text in French")),
+    Field("text_es", gettext_lazy("Text in Spanish")),
+    Field("text_ar", gettext_lazy("Text in Arabic")),
+    Field("text_ru", gettext_lazy("Text in Russian")),
+    Field("text_zh", gettext_lazy("Text in Chinese")),
 )
+# Translation columns, by field key: the language code the text is kept under.
+TRANSLATION_FIELDS = {
+    "text_en": "en",
+    "text_fr": "fr",
+    "text_es": "es",
+    "text_ar": "ar",
+    "text_ru": "ru",
+    "text_zh": "zh-hans",
+}
 _FIELDS_BY_KEY = {f.key: f for f in FIELDS}
 # The names the brief and the command line use for two fields whose attribute name differs.
 _KEY_ALIASES = {"country": "countries", "date": "issued_on"}
@@ -417,6 +433,22 @@ _SYNONYMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "kind": (("type", "kind", "nature", "tipo"), ("type", "tipo")),
     "language": (("language", "lang", "langue", "idioma", "lengua"), ("language", "langue", "idioma")),
+    **{
+        key: (
+            tuple(f"{word} {name}" for word in ("text", "texte", "texto", "recommendation") for name in names)
+            + tuple(f"{name} {word}" for word in ("text", "texte", "texto", "recommendation") for name in names)
+            + names[:2],
+            tuple(f"{word} {name}" for word in ("text", "texte", "texto") for name in names),
+        )
+        for key, names in (
+            ("text_en", ("en", "english", "anglais", "ingles")),
+            ("text_fr", ("fr", "french", "francais", "frances")),
+            ("text_es", ("es", "spanish", "espagnol", "espanol")),
+            ("text_ar", ("ar", "arabic", "arabe")),
+            ("text_ru", ("ru", "russian", "russe", "ruso")),
+            ("text_zh", ("zh", "chinese", "chinois", "chino")),
+        )
+    },
     "text": (
         ("recommendation", "text", "texte", "texto", "recommandation", "recomendacion", "recommendation text"),
         ("recommendation", "recommandation", "recomendacion", "text", "texte", "texto"),
@@ -485,6 +517,15 @@ _LANGUAGES = {
     "spanish": "es",
     "espagnol": "es",
     "espanol": "es",
+    "arabic": "ar",
+    "arabe": "ar",
+    "russian": "ru",
+    "russe": "ru",
+    "ruso": "ru",
+    "chinese": "zh-hans",
+    "chinois": "zh-hans",
+    "chino": "zh-hans",
+    "zh": "zh-hans",
 }
 
 
@@ -642,4 +683,10 @@ def _record(number: int, values: dict) -> SourceRecord:
     if "language" in fields:
         name = " ".join(_plain_words(fields["language"]))
         fields["language"] = _LANGUAGES.get(name, fields["language"].lower())
-    return SourceRecord(row=number, **fields)
+    language = fields.get("language", "en")
+    translations = {
+        code: fields.pop(key) for key, code in TRANSLATION_FIELDS.items() if key in fields and code != language
+    }
+    for key in TRANSLATION_FIELDS:
+        fields.pop(key, None)  # the text in its own language, given twice
+    return SourceRecord(row=number, translations=translations, **fields)

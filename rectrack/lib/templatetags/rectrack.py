@@ -4,6 +4,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from rectrack.audit.selectors import describe
+from rectrack.lib.currencies import format_money
+from rectrack.lib.languages import language_name
 
 register = template.Library()
 
@@ -11,6 +13,18 @@ register = template.Library()
 @register.filter
 def change_lines(event):
     return describe(event)
+
+
+@register.filter(name="language_name")
+def language_name_filter(code: str) -> str:
+    """A language code as a name in the user's language: "fr" -> "French"."""
+    return language_name(code)
+
+
+@register.filter
+def money(amount, currency: str = "") -> str:
+    """An amount with its currency, as the user's locale writes it: "150 000,00 €" in French."""
+    return format_money(amount, currency)
 
 
 @register.inclusion_tag("includes/pagination.html", takes_context=True)

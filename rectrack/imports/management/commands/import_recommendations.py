@@ -57,6 +57,13 @@ class Command(BaseCommand):
         scope.add_argument("--all-countries", action="store_true", help="Import every State's recommendations.")
         parser.add_argument("--dry-run", action="store_true", help="Preview: count, change nothing.")
         parser.add_argument("--skip-rejected", action="store_true", help="Import the valid rows of a file with errors.")
+        parser.add_argument(
+            "--translation-of",
+            metavar="LANGUAGE",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="The file holds the texts, in this language (fr, es, ...), of recommendations already imported "
+            "from the same source: add them as translations and change nothing else.",
+        )
         parser.add_argument("--mapping", help='Spreadsheets: JSON {"text": "Recommendation", ...} (field -> column).')
         parser.add_argument("--user", help="Username the history records the import under.")
         parser.add_argument("--report", type=Path, help="Write the rejected rows (CSV) here.")
@@ -90,6 +97,7 @@ class Command(BaseCommand):
             countries=countries,
             dry_run=options["dry_run"],
             skip_rejected=options["skip_rejected"],
+            translation_of=options.get("translation_of") or "",
             reader_options=reader_options,
             on_progress=Progress(self.stderr, interactive),
         )
