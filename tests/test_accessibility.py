@@ -61,6 +61,7 @@ def _pages(world, role) -> list[str]:
         pages += [
             reverse("recommendations:create"),
             reverse("recommendations:edit", args=[world.education.pk]),
+            reverse("recommendations:translations", args=[world.education.pk]),
             reverse("planning:project_create"),
             reverse("imports:list"),
             reverse("imports:new"),
@@ -121,5 +122,130 @@ def test_arabic_renders_right_to_left_on_the_main_pages(live_server, live_world,
             main = page.locator("main").bounding_box()
             assert nav["x"] > main["x"], url
             shot(page, f"rtl-{name}")
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------- small screens
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "ar"])
+def test_every_main_page_fits_a_360_pixel_screen(live_server, live_world, browser, locale):  # noqa: F811
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale=locale)
+    page = context.new_page()
+    too_wide = {}
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        if (width := page.evaluate("document.documentElement.scrollWidth")) > 360:
+            too_wide["login"] = width
+        _log_in(page, live_server.url, "coordinator")
+        for url in _pages(live_world, Role.COORDINATOR):
+            page.goto(f"{live_server.url}{url}")
+            # Nothing sticks out sideways: no page needs a horizontal scroll.
+            if (width := page.evaluate("document.documentElement.scrollWidth")) > 360:
+                too_wide[url] = width
+        page.goto(f"{live_server.url}{reverse('recommendations:detail', args=[live_world.education.pk])}")
+        shot(page, f"360-{locale}-recommendation")
+    finally:
+        context.close()
+    assert too_wide == {}
+
+
+def test_on_a_phone_the_results_come_before_the_long_filter_panel(live_server, live_world, browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
+    page = context.new_page()
+    try:
+        _log_in(page, live_server.url, "coordinator")
+        page.goto(f"{live_server.url}{reverse('recommendations:list')}")
+        panel = page.locator("details.fold-narrow")
+        assert panel.get_attribute("open") is None  # folded away
+        assert page.locator(".result").first.bounding_box()["y"] < 2 * 740
+        shot(page, "360-en-recommendations")
+        panel.locator("summary").click()
+        assert page.get_by_label("Mechanism").is_visible()
+        # A filter in use keeps the panel open, so the user sees what narrows the list.
+        page.goto(f"{live_server.url}{reverse('recommendations:list')}?position=supported")
+        assert page.locator("details.fold-narrow").get_attribute("open") is not None
+    finally:
+        context.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    try:
+        _log_in(page, live_server.url, "coordinator")
+        page.goto(f"{live_server.url}{reverse('recommendations:list')}")
+        assert page.get_by_label("Mechanism").is_visible()  # wide screens keep every filter in view
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------- keyboard
+
+
+def _focus_ring(page) -> str:
+    """How the focused element shows its focus: an outline or a shadow, or "" when it does not."""
+    return page.evaluate(
+        """() => {
+          const el = document.activeElement, style = getComputedStyle(el);
+          if (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) return 'outline';
+          if (style.boxShadow && style.boxShadow !== 'none') return 'shadow';
+          return '';
+        }"""
+    )
+
+
+def _describe_focus(page) -> str:
+    return page.evaluate(
+        "() => { const el = document.activeElement; "
+        "return el.tagName + (el.id ? '#' + el.id : '') + ' ' "
+        "+ (el.textContent || el.name || '').trim().slice(0, 40); }"
+    )
+
+
+def test_everything_works_by_keyboard_with_a_visible_focus(live_server, live_world, browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    try:
+        # Log in without a mouse.
+        page.goto(f"{live_server.url}/accounts/login/")
+        assert page.evaluate("document.activeElement.name") == "username"  # focused on arrival
+        page.keyboard.type("coordinator")
+        page.keyboard.press("Tab")
+        page.keyboard.type("a-long-test-password")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{live_server.url}/")
+
+        # The first stop is the skip link, visible when focused; it moves the focus to the content.
+        page.goto(f"{live_server.url}{reverse('recommendations:list')}?q=education")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.classList.contains('skip-link')")
+        assert page.locator(".skip-link").bounding_box()["y"] >= 0
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "content"
+
+        # Every stop on the way shows where the focus is, and a result opens with Enter.
+        unseen = []
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if not _focus_ring(page):
+                unseen.append(_describe_focus(page))
+            if page.evaluate("document.activeElement.matches('.result h3 a')"):
+                break
+        else:
+            pytest.fail("Tabbing through the list never reached a result")
+        assert unseen == []
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{live_server.url}{reverse('recommendations:detail', args=[live_world.education.pk])}")
+
+        # The language switcher works by keyboard too.
+        page.locator("#language-choice").focus()
+        assert _focus_ring(page)
+        page.keyboard.press("ArrowDown")  # English, then French
+        assert page.locator("#language-choice").input_value() == "fr"
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.type") == "submit" and _focus_ring(page)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url.endswith(reverse("recommendations:detail", args=[live_world.education.pk]))
+        assert page.locator("html").get_attribute("lang") == "fr"
     finally:
         context.close()

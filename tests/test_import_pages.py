@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from rectrack.accounts.models import Role
 from rectrack.imports import services
@@ -99,6 +100,26 @@ def test_a_preview_with_rejected_rows_lists_them_and_offers_the_report(
     assert report["Content-Disposition"].startswith("attachment")
     assert b"9,Text,The cell holds a spreadsheet formula." in b"".join(report.streaming_content)
     assert not Recommendation.objects.filter(source=Source.UHRI).exists()
+
+
+def test_messages_and_report_are_in_the_language_of_whoever_started_the_import(
+    world, client_for, fake_reader, django_capture_on_commit_callbacks
+):
+    fake_reader["bad"] = True
+    client = client_for(world, Role.ADMINISTRATOR)
+    client.cookies["django_language"] = "fr"
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client)
+    run = ImportRun.objects.get()
+    with translation.override("fr"):
+        expected = translation.gettext(
+            "%(count)s rows were rejected, so nothing was imported. Correct them, or choose to skip them."
+        ) % {"count": "1"}
+        header = ",".join(translation.gettext(word) for word in ("Row", "Column", "Reason"))
+    assert "rien n" in expected  # the catalogue has it
+    assert run.message == expected
+    report = b"".join(client.get(reverse("imports:report", args=[run.pk])).streaming_content).decode("utf-8-sig")
+    assert report.splitlines()[0] == header != "Row,Column,Reason"
 
 
 def test_skipping_rejected_rows_imports_the_rest(world, client_for, fake_reader, django_capture_on_commit_callbacks):

@@ -27,7 +27,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rectrack.audit.models import Action
@@ -645,7 +645,17 @@ def _is_workbook(path: Path) -> bool:
 
 
 def run_execute(run: ImportRun, *, on_progress: Callable[[float, ImportResult], None] | None = None) -> ImportRun:
-    """Preview or import a recorded run now (from a background task or the command)."""
+    """Preview or import a recorded run now (from a background task or the command).
+
+    Messages and the report are written in the language of whoever started
+    the run, as the page they started it from was.
+    """
+    language = run.options.get("language") or getattr(run.created_by, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _execute(run, on_progress)
+
+
+def _execute(run: ImportRun, on_progress: Callable[[float, ImportResult], None] | None) -> ImportRun:
     run.state = ImportState.RUNNING
     run.started_at = timezone.now()
     run.save(update_fields=["state", "started_at"])

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -57,6 +58,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
                 "countries": countries,
                 "skip_rejected": form.cleaned_data["skip_rejected"],
                 "translation_of": form.cleaned_data["translation_of"],
+                "language": translation.get_language(),
                 "reader": {},
             },
             actor=request.user,

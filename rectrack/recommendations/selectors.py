@@ -240,7 +240,8 @@ def filter_choices() -> dict[str, list[tuple]]:
             "theme": term_choices(VocabularyKind.THEME)(),
             "affected": term_choices(VocabularyKind.AFFECTED_PERSONS)(),
             "sdg": term_choices(VocabularyKind.SDG, parent__isnull=True)(),
-            "target": term_choices(VocabularyKind.SDG, parent__isnull=False)(),
+            # Full target texts would make the list page three times heavier.
+            "target": term_choices(VocabularyKind.SDG, max_length=80, parent__isnull=False)(),
             "cluster": term_choices(VocabularyKind.NATIONAL_CLUSTER)(),
             "lead": institution_choices(),
             "project": project_choices(),
