@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "rectrack.lib.middleware.SecurityHeadersMiddleware",
     # Pages shrink to a fifth on the wire; Django's GZip adds random padding
     # against BREACH, and CSRF tokens are masked per response.
     "django.middleware.gzip.GZipMiddleware",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rectrack.accounts.middleware.SessionExpiryMiddleware",
     "rectrack.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,9 +135,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Argon2 for new and changed passwords; older hashes are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -180,13 +187,45 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rectrack@localhost")
 
+# Security. RECTRACK_HTTPS=true (behind TLS, as in production) turns on
+# secure cookies, HSTS and the redirect to HTTPS; `manage.py check --deploy`
+# is then clean (tested). docs/security.md names each threat and its answer.
+RECTRACK_HTTPS = envbool("RECTRACK_HTTPS", "false")
+# Set when a reverse proxy in front of the application terminates TLS and
+# sets X-Forwarded-Proto and X-Forwarded-For.
+RECTRACK_TRUSTED_PROXY = envbool("RECTRACK_TRUSTED_PROXY", "false")
+if RECTRACK_TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false")
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", str(RECTRACK_HTTPS))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = RECTRACK_HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if RECTRACK_HTTPS else 0)))
+# Defaults for a site served only over HTTPS, subdomains included; set these
+# to false when another site under the same domain still speaks plain HTTP.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", str(RECTRACK_HTTPS))
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", str(RECTRACK_HTTPS))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+RECTRACK_CONTENT_SECURITY_POLICY = os.environ.get(
+    "RECTRACK_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
+# Sessions end after this long without a request, and this long after sign-in.
+RECTRACK_SESSION_IDLE_MINUTES = int(os.environ.get("RECTRACK_SESSION_IDLE_MINUTES", "120"))
+RECTRACK_SESSION_MAX_HOURS = int(os.environ.get("RECTRACK_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = RECTRACK_SESSION_MAX_HOURS * 3600
+# Sign-in throttling: this many failures for one user name (or many more from
+# one address) within the window pause sign-in for that name (or address).
+RECTRACK_LOGIN_MAX_FAILURES = int(os.environ.get("RECTRACK_LOGIN_MAX_FAILURES", "5"))
+RECTRACK_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("RECTRACK_LOGIN_MAX_FAILURES_PER_ADDRESS", "50"))
+RECTRACK_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("RECTRACK_LOGIN_LOCKOUT_MINUTES", "15"))
 
 # Caches: "default" is per process; "shared" is seen by every process of the
 # instance (web servers and task workers), for example an import's progress.

@@ -11,6 +11,5 @@ urlpatterns = [
     path("recommendations/", include("rectrack.recommendations.urls")),
     path("imports/", include("rectrack.imports.urls")),
     path("", include("rectrack.planning.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

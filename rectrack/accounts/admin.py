@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from rectrack.accounts.models import User
+from rectrack.accounts.models import LoginFailure, User
 from rectrack.institutions.models import Membership
 
 
@@ -25,3 +25,19 @@ class UserAdmin(BaseUserAdmin):
         (_("RecTrack"), {"fields": ["email", "first_name", "last_name", "role"]}),
     )
     inlines = [MembershipInline]
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Recent failed sign-ins; deleting a user name's rows lifts its pause."""
+
+    list_display = ["username", "ip_address", "at"]
+    list_filter = ["at"]
+    search_fields = ["username", "ip_address"]
+    readonly_fields = ["username", "ip_address", "at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

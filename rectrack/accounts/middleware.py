@@ -1,5 +1,9 @@
-"""The signed-in user's own interface language, over the browser's."""
+"""Per-user request handling: the user's own language, and when a session ends."""
 
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
 from django.utils import translation
 
 
@@ -19,4 +23,31 @@ class UserLanguageMiddleware:
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+
+class SessionExpiryMiddleware:
+    """Ends a session after RECTRACK_SESSION_IDLE_MINUTES without a request, and
+    RECTRACK_SESSION_MAX_HOURS after sign-in whatever the activity.
+
+    The idle clock is refreshed at most once a minute, so reading pages does
+    not write the session on every request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            started = session.setdefault("signed_in_at", now)
+            seen = session.get("seen_at", now)
+            if now - seen > settings.RECTRACK_SESSION_IDLE_MINUTES * 60 or (
+                now - started > settings.RECTRACK_SESSION_MAX_HOURS * 3600
+            ):
+                logout(request)
+            elif now - seen >= 60 or "seen_at" not in session:
+                session["seen_at"] = now
         return self.get_response(request)

@@ -25,3 +25,23 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, kept a short while to slow down password guessing.
+
+    `username` is as typed (folded to lower case), whether or not such an
+    account exists, so a lockout says nothing about which accounts exist.
+    """
+
+    username = models.CharField(_("user name"), max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True, db_index=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,238 @@
+"""The permission matrix, generated over every URL pattern: every role and anonymous users, GET and POST.
+
+Each named URL of the application must have an entry in MATRIX; a URL added
+without one fails `test_every_url_is_in_the_matrix`. For each entry and each
+role the test checks what a GET answers and whether a POST changes anything.
+`docs/permissions.md` carries the same matrix, rendered by `render_matrix`
+(`test_the_documented_matrix_is_the_tested_one` keeps them equal).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from rectrack.accounts.models import Role
+from rectrack.audit.models import AuditEvent
+from rectrack.imports import services
+from rectrack.imports.models import ImportRun, ImportState
+from tests.conftest import ROLES
+
+from .test_permissions import _recommendation_form
+
+ROOT_DOC = "docs/permissions.md"
+SECRETARIAT = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})
+WITH_FOCAL_POINT = SECRETARIAT | {Role.FOCAL_POINT}
+EVERYONE = frozenset(ROLES)
+NOBODY = frozenset()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Who may read (GET answers 200) and who may act (POST changes something) at one URL."""
+
+    args: Callable = lambda w: []
+    readers: frozenset = EVERYONE  # GET 200; other signed-in roles get 404
+    writers: frozenset = NOBODY  # POST changes something; others get 404 (or 405) and change nothing
+    data: Callable = lambda w: {}
+    post_only: bool = False  # GET answers 405 to everyone signed in
+    public: bool = False  # anonymous users are served, not sent to the login page
+    note: str = ""
+    query: str = ""
+    extra_ok: dict = field(default_factory=dict)  # role -> status when not 200 by design (a redirect)
+    # What a permitted POST changes, when it is not the history: a function of
+    # the world whose value differs before and after.
+    effect: Callable | None = None
+
+
+def _run(world, **changes):
+    values = {"file_name": "export.json", "format": "uhri-json", "state": ImportState.PREVIEWED, "created": 3}
+    return ImportRun.objects.create(**{**values, **changes})
+
+
+def _run_with_report(world):
+    run = _run(world, rejected=1)
+    services.report_path(run).write_text("Row,Column,Reason\n2,Text,The recommendation has no text.\n")
+    return run
+
+
+def _run_states(world) -> list:
+    return list(ImportRun.objects.order_by("pk").values_list("pk", "state", "dry_run"))
+
+
+def _session_user(client) -> str | None:
+    return client.session.get("_auth_user_id")
+
+
+MATRIX: dict[str, Entry] = {
+    "dashboard:home": Entry(note="dashboard"),
+    "dashboard:reporting": Entry(note="reporting"),
+    "dashboard:statistics": Entry(note="statistics"),
+    "dashboard:settings": Entry(note="settings"),
+    "accounts:login": Entry(
+        public=True, note="sign in", extra_ok={role: 302 for role in ROLES}  # signed-in users go to the dashboard
+    ),
+    "accounts:logout": Entry(post_only=True, writers=EVERYONE, effect=lambda w: None, note="sign out"),
+    "accounts:language": Entry(
+        post_only=True, public=True, writers=EVERYONE, data=lambda w: {"language": "fr"}, note="choose a language"
+    ),
+    "recommendations:list": Entry(note="list and search recommendations"),
+    "recommendations:detail": Entry(args=lambda w: [w.education.pk], note="read a recommendation"),
+    "recommendations:create": Entry(readers=SECRETARIAT, writers=SECRETARIAT, data=_recommendation_form,
+                                    note="add a recommendation"),
+    "recommendations:edit": Entry(
+        args=lambda w: [w.torture.pk],
+        readers=SECRETARIAT,
+        writers=SECRETARIAT,
+        data=lambda w: {**_recommendation_form(w), "version": w.torture.version, "status": "fully_implemented"},
+        note="edit or classify a recommendation",
+    ),
+    "recommendations:translations": Entry(
+        args=lambda w: [w.education.pk],
+        readers=SECRETARIAT,
+        writers=SECRETARIAT,
+        data=lambda w: {"language": "fr", "text": "Texte", "version": w.education.version},
+        note="add a recommendation's text in another language",
+    ),
+    "recommendations:assign": Entry(
+        args=lambda w: [w.torture.pk], post_only=True, writers=SECRETARIAT,
+        data=lambda w: {"project": w.project.pk}, note="assign a recommendation to a project",
+    ),
+    "recommendations:unassign": Entry(
+        args=lambda w: [w.education.pk, w.project.pk], post_only=True, writers=SECRETARIAT,
+        note="remove a recommendation from a project",
+    ),
+    "imports:list": Entry(readers=SECRETARIAT, note="import history"),
+    "imports:new": Entry(readers=SECRETARIAT, note="upload a file to import"),
+    "imports:detail": Entry(args=lambda w: [_run(w).pk], readers=SECRETARIAT, note="an import's preview and result"),
+    "imports:mapping": Entry(
+        args=lambda w: [_run(w, format="spreadsheet", state=ImportState.QUEUED).pk],
+        readers=SECRETARIAT,
+        note="map a spreadsheet's columns",
+        extra_ok={role: 302 for role in SECRETARIAT},  # its uploaded file is gone: back to the import page
+    ),
+    "imports:confirm": Entry(
+        args=lambda w: [_run(w).pk], post_only=True, writers=SECRETARIAT, effect=_run_states, note="confirm an import"
+    ),
+    "imports:discard": Entry(
+        args=lambda w: [_run(w).pk], post_only=True, writers=SECRETARIAT, effect=_run_states,
+        note="discard a previewed import",
+    ),
+    "imports:report": Entry(
+        args=lambda w: [_run_with_report(w).pk], readers=SECRETARIAT, note="an import's rejected rows (CSV)"
+    ),
+    "planning:project_list": Entry(note="list projects"),
+    "planning:project_detail": Entry(args=lambda w: [w.project.pk], note="read a project"),
+    "planning:project_create": Entry(
+        readers=SECRETARIAT, writers=SECRETARIAT, data=lambda w: {"name": "New project", "status": "active"},
+        note="create a project",
+    ),
+    "planning:project_edit": Entry(
+        args=lambda w: [w.project.pk], readers=SECRETARIAT, writers=SECRETARIAT,
+        data=lambda w: {"name": "Renamed project", "status": "active", "version": w.project.version},
+        note="edit a project",
+    ),
+    "planning:activity_list": Entry(note="list activities"),
+    "planning:activity_detail": Entry(args=lambda w: [w.activity.pk], note="read an activity"),
+    "planning:activity_create": Entry(
+        readers=WITH_FOCAL_POINT, writers=WITH_FOCAL_POINT,
+        data=lambda w: {"title": "New activity", "status": "planned", "lead_institution": w.justice.pk},
+        note="create an activity (focal point: led by their institution)",
+    ),
+    "planning:activity_edit": Entry(
+        args=lambda w: [w.activity.pk], readers=WITH_FOCAL_POINT, writers=WITH_FOCAL_POINT,
+        data=lambda w: {"title": "Renamed", "status": "completed", "lead_institution": w.justice.pk,
+                        "version": w.activity.version},
+        note="edit an activity (focal point: their institution's)",
+    ),
+}  # fmt: skip
+
+
+def _named_urls(patterns=None, namespace=None):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            if inner == "admin":
+                continue  # Django's administration site: staff accounts only, see docs/permissions.md
+            yield from _named_urls(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_is_in_the_matrix():
+    urls = set(_named_urls())
+    assert urls - set(MATRIX) == set(), "add these URLs to MATRIX (and docs/permissions.md)"
+    assert set(MATRIX) - urls == set(), "these MATRIX entries name URLs that no longer exist"
+
+
+def _expected_get(entry: Entry, role) -> int:
+    if role is None:
+        return 405 if entry.post_only and entry.public else 200 if entry.public else 302
+    if entry.post_only:
+        return 405
+    if role in entry.extra_ok:
+        return entry.extra_ok[role]
+    return 200 if role in entry.readers else 404
+
+
+@pytest.mark.parametrize("role", [*ROLES, None], ids=[*(r.value for r in ROLES), "anonymous"])
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_matrix(world, client_for, name, role):
+    entry = MATRIX[name]
+    url = reverse(name, args=entry.args(world))
+    client = client_for(world, role)
+    response = client.get(url)
+    assert response.status_code == _expected_get(entry, role), f"GET {url}"
+    if role is None and not entry.public:
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+    before = (AuditEvent.objects.count(), entry.effect(world) if entry.effect else None)
+    response = client.post(url, entry.data(world))
+    after = (AuditEvent.objects.count(), entry.effect(world) if entry.effect else None)
+    if role in entry.writers:
+        assert response.status_code in (200, 302), f"POST {url}"
+        if name == "accounts:logout":
+            assert _session_user(client) is None
+        elif entry.effect:
+            assert after[1] != before[1], f"POST {url} by {role} changed nothing"
+        else:
+            assert after[0] > before[0], f"POST {url} by {role} changed nothing"
+    else:
+        assert after == before, f"POST {url} by {role or 'anonymous'} changed something"
+        if role is None and not entry.public:
+            assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+        elif role is not None and (entry.writers or entry.post_only):
+            assert response.status_code in (404, 405), f"POST {url} by {role}"
+
+
+def _cell(entry: Entry, role) -> str:
+    if role is None:
+        return "yes" if entry.public else "no (sign-in page)"
+    if role in entry.writers:
+        return "yes"
+    if entry.post_only:
+        return "no"
+    if role in entry.readers:
+        return "read" if entry.writers else "yes"
+    return "no"
+
+
+def render_matrix() -> str:
+    columns = [*ROLES, None]
+    header = "| URL | what | " + " | ".join(str(r.label).lower() if r else "anonymous" for r in columns) + " |"
+    lines = [header, "|" + "---|" * (len(columns) + 2)]
+    for name in sorted(MATRIX):
+        entry = MATRIX[name]
+        cells = " | ".join(_cell(entry, role) for role in columns)
+        lines.append(f"| `{name}` | {entry.note} | {cells} |")
+    return "\n".join(lines)
+
+
+def test_the_documented_matrix_is_the_tested_one():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / ROOT_DOC).read_text(encoding="utf-8")
+    start, end = "<!-- matrix:start -->\n", "\n<!-- matrix:end -->"
+    documented = doc[doc.index(start) + len(start) : doc.index(end)] if start in doc else ""
+    assert documented == render_matrix(), f"Paste this between the matrix markers of {ROOT_DOC}:\n{render_matrix()}"
