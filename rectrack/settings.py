@@ -226,6 +226,9 @@ SESSION_COOKIE_AGE = RECTRACK_SESSION_MAX_HOURS * 3600
 RECTRACK_LOGIN_MAX_FAILURES = int(os.environ.get("RECTRACK_LOGIN_MAX_FAILURES", "5"))
 RECTRACK_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("RECTRACK_LOGIN_MAX_FAILURES_PER_ADDRESS", "50"))
 RECTRACK_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("RECTRACK_LOGIN_LOCKOUT_MINUTES", "15"))
+# An invitation link works once, for this many days; a password reset link for three days.
+RECTRACK_INVITATION_DAYS = int(os.environ.get("RECTRACK_INVITATION_DAYS", "7"))
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # Caches: "default" is per process; "shared" is seen by every process of the
 # instance (web servers and task workers), for example an import's progress.

@@ -73,6 +73,12 @@ def _pages(world, role) -> list[str]:
             reverse("imports:new"),
             reverse("imports:detail", args=[run.pk]),
         ]
+    if role == Role.ADMINISTRATOR:
+        pages += [
+            reverse("accounts:user_list"),
+            reverse("accounts:user_invite"),
+            reverse("accounts:user_edit", args=[world.user(Role.VIEWER).pk]),
+        ]
     if role in SECRETARIAT | {Role.FOCAL_POINT}:
         pages += [reverse("planning:activity_create"), reverse("planning:activity_edit", args=[world.activity.pk])]
     return pages
@@ -102,9 +108,10 @@ def test_every_main_page_passes_axe_for_every_role(live_server, live_world, brow
         "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
     )
     try:
-        page.goto(f"{live_server.url}/accounts/login/")
-        if found := _violations(page, axe_script):
-            problems["login"] = found
+        for name in ("accounts:login", "accounts:password_reset"):
+            page.goto(f"{live_server.url}{reverse(name)}")
+            if found := _violations(page, axe_script):
+                problems[name] = found
         _log_in(page, live_server.url, role.value)
         for url in _pages(live_world, role):
             page.goto(f"{live_server.url}{url}")

@@ -11,11 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from rectrack.accounts.models import Role
+from rectrack.accounts import services
+from rectrack.accounts.models import LoginFailure, Role, User
 from rectrack.audit.models import AuditEvent
-from rectrack.imports import services
+from rectrack.imports import services as imports
 from rectrack.imports.models import ImportRun, ImportState
 from tests.conftest import ROLES
 
@@ -38,6 +40,7 @@ class Entry:
     data: Callable = lambda w: {}
     post_only: bool = False  # GET answers 405 to everyone signed in
     public: bool = False  # anonymous users are served, not sent to the login page
+    anonymous_writes: bool = False  # an anonymous POST acts too (a password reset, an invitation)
     note: str = ""
     query: str = ""
     extra_ok: dict = field(default_factory=dict)  # role -> status when not 200 by design (a redirect)
@@ -53,8 +56,36 @@ def _run(world, **changes):
 
 def _run_with_report(world):
     run = _run(world, rejected=1)
-    services.report_path(run).write_text("Row,Column,Reason\n2,Text,The recommendation has no text.\n")
+    imports.report_path(run).write_text("Row,Column,Reason\n2,Text,The recommendation has no text.\n")
     return run
+
+
+def _invited(world) -> User:
+    user = User.objects.create(username="invited@gov.example", email="invited@gov.example", is_active=False)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _with_email(world) -> dict:
+    viewer = world.user(Role.VIEWER)
+    viewer.email = "vera@gov.example"
+    viewer.save(update_fields=["email"])
+    return {"email": viewer.email}
+
+
+def _paused(world) -> int:
+    for _ in range(5):
+        LoginFailure.objects.create(username="viewer")
+    return world.user(Role.VIEWER).pk
+
+
+def _outbox(world) -> int:
+    return len(mail.outbox)
+
+
+ADMINISTRATOR = frozenset({Role.ADMINISTRATOR})
+NEW_PASSWORD = {"new_password1": "Triglav and the Sava 2026", "new_password2": "Triglav and the Sava 2026"}
 
 
 def _run_states(world) -> list:
@@ -66,6 +97,38 @@ def _session_user(client) -> str | None:
 
 
 MATRIX: dict[str, Entry] = {
+    "accounts:password_reset": Entry(
+        public=True, writers=EVERYONE, anonymous_writes=True, data=_with_email, effect=_outbox,
+        note="ask for a password reset link (the same answer for any address)",
+    ),
+    "accounts:password_reset_done": Entry(public=True, note="password reset link sent"),
+    "accounts:password_reset_confirm": Entry(
+        args=lambda w: ["MQ", "not-a-token"], public=True, note="choose a new password (with a valid link)"
+    ),
+    "accounts:password_reset_complete": Entry(public=True, note="password changed"),
+    "accounts:invitation": Entry(
+        args=lambda w: [services.invitation_token(_invited(w))], public=True, writers=EVERYONE,
+        anonymous_writes=True, data=lambda w: NEW_PASSWORD, note="accept an invitation (with its link)",
+    ),
+    "accounts:user_list": Entry(readers=ADMINISTRATOR, note="list users"),
+    "accounts:user_invite": Entry(
+        readers=ADMINISTRATOR, writers=ADMINISTRATOR,
+        data=lambda w: {"email": "new@gov.example", "first_name": "New", "role": "viewer", "kind": "member"},
+        note="invite a user",
+    ),
+    "accounts:user_edit": Entry(
+        args=lambda w: [w.user(Role.VIEWER).pk], readers=ADMINISTRATOR, writers=ADMINISTRATOR,
+        data=lambda w: {"role": "contributor", "kind": "member", "is_active": "on"},
+        note="change a user's role, institutions, access",
+    ),
+    "accounts:user_resend": Entry(
+        args=lambda w: [_invited(w).pk], post_only=True, writers=ADMINISTRATOR, effect=_outbox,
+        note="send an invitation again",
+    ),
+    "accounts:user_unlock": Entry(
+        args=lambda w: [_paused(w)], post_only=True, writers=ADMINISTRATOR,
+        effect=lambda w: LoginFailure.objects.count(), note="lift a sign-in pause",
+    ),
     "dashboard:home": Entry(note="dashboard"),
     "dashboard:reporting": Entry(note="reporting"),
     "dashboard:statistics": Entry(note="statistics"),
@@ -187,10 +250,11 @@ def test_the_matrix(world, client_for, name, role):
     if role is None and not entry.public:
         assert response["Location"].startswith(reverse("accounts:login"))
 
+    data = entry.data(world)
     before = (AuditEvent.objects.count(), entry.effect(world) if entry.effect else None)
-    response = client.post(url, entry.data(world))
+    response = client.post(url, data)
     after = (AuditEvent.objects.count(), entry.effect(world) if entry.effect else None)
-    if role in entry.writers:
+    if role in entry.writers or (role is None and entry.anonymous_writes):
         assert response.status_code in (200, 302), f"POST {url}"
         if name == "accounts:logout":
             assert _session_user(client) is None
@@ -209,6 +273,8 @@ def test_the_matrix(world, client_for, name, role):
 def _cell(entry: Entry, role) -> str:
     if role is None:
         return "yes" if entry.public else "no (sign-in page)"
+    if entry.post_only and role not in entry.writers:
+        return "no"
     if role in entry.writers:
         return "yes"
     if entry.post_only:

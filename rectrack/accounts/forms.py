@@ -4,6 +4,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from rectrack.accounts import services
+from rectrack.accounts.models import Role, User
+from rectrack.institutions.models import Institution, MembershipKind
 
 
 def client_address(request) -> str | None:
@@ -51,4 +53,39 @@ class LoginForm(AuthenticationForm):
                 services.login_failed(username=username, ip_address=address)
             raise
         services.login_succeeded(username=username)
+        return cleaned
+
+
+class UserForm(forms.Form):
+    """Invite a user, or change one: role, institutions, and (editing) whether they may sign in."""
+
+    email = forms.EmailField(label=_("E-mail address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+    institutions = forms.ModelMultipleChoiceField(
+        label=_("Institutions"),
+        queryset=Institution.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A focal point edits the activities of these institutions."),
+    )
+    kind = forms.ChoiceField(label=_("As"), choices=MembershipKind.choices, initial=MembershipKind.MEMBER)
+    language = forms.ChoiceField(label=_("Language of the invitation"), required=False)
+    is_active = forms.BooleanField(label=_("May sign in"), required=False, initial=True)
+
+    def __init__(self, *args, instance: User | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        self.fields["language"].choices = [("", _("The language I use now")), *settings.LANGUAGES]
+        if instance is None:
+            del self.fields["is_active"]
+        else:
+            for name in ("email", "first_name", "last_name", "language"):
+                del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == Role.FOCAL_POINT and not cleaned.get("institutions"):
+            self.add_error("institutions", _("A focal point belongs to at least one institution."))
         return cleaned

@@ -39,6 +39,11 @@ def institution_ids(user: User) -> frozenset[int]:
     return cached
 
 
+def can_manage_users(user: User) -> bool:
+    """Invite users, change their roles and institutions, deactivate them, lift sign-in pauses."""
+    return user.is_authenticated and user.is_active and user.role == Role.ADMINISTRATOR
+
+
 def can_manage_recommendations(user: User) -> bool:
     """Create recommendations, classify them, assign them to projects."""
     return is_secretariat(user)

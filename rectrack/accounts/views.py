@@ -1,10 +1,21 @@
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.auth.forms import SetPasswordForm
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rectrack.accounts import services
+from rectrack.accounts import permissions, services
+from rectrack.accounts.forms import UserForm
+from rectrack.accounts.models import User
+from rectrack.audit.selectors import history_for
+from rectrack.institutions.models import Membership, MembershipKind
+from rectrack.lib.forms import submit
 
 
 @login_not_required
@@ -30,3 +41,132 @@ def choose_language(request: HttpRequest) -> HttpResponse:
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return response
+
+
+# ---------------------------------------------------------------- user management
+
+
+def _require_user_manager(request: HttpRequest) -> None:
+    if not permissions.can_manage_users(request.user):
+        raise Http404
+
+
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require_user_manager(request)
+    users = User.objects.order_by("-is_active", "last_name", "first_name", "username").prefetch_related(
+        "memberships__institution"
+    )
+    paused = services.paused_usernames()
+    rows = [
+        {
+            "user": user,
+            "institutions": [m.institution for m in user.memberships.all() if m.is_current],
+            "invited": not user.is_active and not user.has_usable_password(),
+            "paused": user.username.lower() in paused,
+        }
+        for user in users
+    ]
+    return render(request, "accounts/user_list.html", {"rows": rows})
+
+
+def user_invite(request: HttpRequest) -> HttpResponse:
+    _require_user_manager(request)
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        submission = submit(
+            form,
+            lambda: services.user_invite(
+                actor=request.user,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                role=data["role"],
+                institutions=data["institutions"],
+                kind=data["kind"],
+                language=data["language"] or translation.get_language(),
+                link_base=request.build_absolute_uri("/"),
+            ),
+        )
+        if submission.ok:
+            messages.success(request, _("An invitation was sent to %(email)s.") % {"email": submission.result.email})
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_user_manager(request)
+    target = get_object_or_404(User, pk=pk)
+    current = [m.institution for m in Membership.objects.active().filter(user=target).select_related("institution")]
+    form = UserForm(
+        request.POST or None,
+        instance=target,
+        initial={
+            "role": target.role,
+            "institutions": current,
+            "is_active": target.is_active,
+            "kind": next((m.kind for m in Membership.objects.active().filter(user=target)), MembershipKind.MEMBER),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        submission = submit(
+            form,
+            lambda: services.user_update(
+                actor=request.user,
+                user=target,
+                role=data["role"],
+                institutions=data["institutions"],
+                kind=data["kind"],
+                is_active=data["is_active"],
+            ),
+        )
+        if submission.ok:
+            messages.success(request, _("Your changes were saved."))
+            return redirect("accounts:user_list")
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "target": target,
+            "invited": not target.is_active and not target.has_usable_password(),
+            "paused": target.username.lower() in services.paused_usernames(),
+            "history": history_for(target),
+        },
+    )
+
+
+@require_POST
+def user_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_user_manager(request)
+    target = get_object_or_404(User, pk=pk, is_active=False)
+    if target.has_usable_password():
+        raise Http404
+    services.send_invitation(user=target, link_base=request.build_absolute_uri("/"), actor=request.user)
+    messages.success(request, _("A new invitation was sent to %(email)s.") % {"email": target.email})
+    return redirect("accounts:user_edit", pk=target.pk)
+
+
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_user_manager(request)
+    target = get_object_or_404(User, pk=pk)
+    services.login_unlock(username=target.username, actor=request.user)
+    messages.success(request, _("%(name)s can sign in again.") % {"name": target})
+    return redirect("accounts:user_edit", pk=target.pk)
+
+
+@login_not_required
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation: the new user chooses a password and is signed in."""
+    invited = services.user_for_invitation(token)
+    if invited is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = SetPasswordForm(invited, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.invitation_accept(user=invited, password=form.cleaned_data["new_password1"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to %(site)s. Your account is ready.") % {"site": settings.SITE_NAME})
+        return redirect("dashboard:home")
+    return render(request, "accounts/invitation.html", {"form": form, "invited": invited})

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rectrack.accounts import permissions
 from rectrack.accounts.permissions import institution_ids
 from rectrack.dashboard import selectors
 
@@ -51,4 +52,13 @@ UPCOMING = {
 
 def upcoming(request: HttpRequest, section: str) -> HttpResponse:
     title, description = UPCOMING[section]
-    return render(request, "dashboard/upcoming.html", {"title": title, "description": description, "section": section})
+    return render(
+        request,
+        "dashboard/upcoming.html",
+        {
+            "title": title,
+            "description": description,
+            "section": section,
+            "can_manage_users": permissions.can_manage_users(request.user),
+        },
+    )
