@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rectrack.recommendations",
     "rectrack.planning",
     "rectrack.imports",
+    "rectrack.instance",
     "django_tasks",
     "django_tasks_db",
     "rectrack.dashboard",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("rectrack.accounts.urls")),
     path("recommendations/", include("rectrack.recommendations.urls")),
     path("imports/", include("rectrack.imports.urls")),
+    path("settings/instance/", include("rectrack.instance.urls")),
     path("", include("rectrack.planning.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -78,6 +78,7 @@ def _pages(world, role) -> list[str]:
             reverse("accounts:user_list"),
             reverse("accounts:user_invite"),
             reverse("accounts:user_edit", args=[world.user(Role.VIEWER).pk]),
+            reverse("instance:edit"),
         ]
     if role in SECRETARIAT | {Role.FOCAL_POINT}:
         pages += [reverse("planning:activity_create"), reverse("planning:activity_edit", args=[world.activity.pk])]

@@ -53,7 +53,7 @@ def test_the_browser_language_applies_until_the_user_chooses(world, client_for):
     assert '<option value="ar" lang="ar" selected>' in html
 
 
-def test_anyone_may_switch_on_the_login_page_and_unknown_languages_or_foreign_redirects_change_nothing(client):
+def test_anyone_may_switch_on_the_login_page_and_unknown_languages_or_foreign_redirects_change_nothing(db, client):
     response = client.post(reverse("accounts:language"), {"language": "es", "next": reverse("accounts:login")})
     assert response["Location"] == reverse("accounts:login")
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
@@ -108,6 +108,7 @@ def test_a_national_language_is_added_by_configuration_alone():
     """RECTRACK_EXTRA_LANGUAGES adds a language to the switcher and the user's choices; no code changes."""
     script = (
         "import django; django.setup();"
+        "from django.core.management import call_command; call_command('migrate', verbosity=0);"
         "from django.test import Client;"
         "html = Client().get('/accounts/login/', headers={'accept-language': 'sl'}).content.decode();"
         'print(\'<html lang="sl"\' in html, \'<option value="sl" lang="sl" selected>Slovenščina</option>\' in html)'

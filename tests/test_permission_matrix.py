@@ -88,6 +88,23 @@ ADMINISTRATOR = frozenset({Role.ADMINISTRATOR})
 NEW_PASSWORD = {"new_password1": "Triglav and the Sava 2026", "new_password2": "Triglav and the Sava 2026"}
 
 
+def _logo() -> list:
+    import base64
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rectrack.instance import services as instance
+
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    )
+    instance.settings_update(
+        actor=None, name="", country="", default_currency="", languages=[],
+        logo=SimpleUploadedFile("logo.png", png),
+    )  # fmt: skip
+    return []
+
+
 def _run_states(world) -> list:
     return list(ImportRun.objects.order_by("pk").values_list("pk", "state", "dry_run"))
 
@@ -129,6 +146,11 @@ MATRIX: dict[str, Entry] = {
         args=lambda w: [_paused(w)], post_only=True, writers=ADMINISTRATOR,
         effect=lambda w: LoginFailure.objects.count(), note="lift a sign-in pause",
     ),
+    "instance:edit": Entry(
+        readers=ADMINISTRATOR, writers=ADMINISTRATOR, data=lambda w: {"name": "NRTD", "languages": ["en"]},
+        note="the instance's name, country, logo, currency, languages",
+    ),
+    "instance:logo": Entry(args=lambda w: _logo(), public=True, note="the instance's logo (an image)"),
     "dashboard:home": Entry(note="dashboard"),
     "dashboard:reporting": Entry(note="reporting"),
     "dashboard:statistics": Entry(note="statistics"),

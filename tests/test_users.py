@@ -188,5 +188,5 @@ def test_a_password_reset_says_the_same_whether_or_not_the_address_exists(world,
     assert viewer.check_password(NEW_PASSWORD)
 
 
-def test_the_login_page_links_to_password_reset(client):
+def test_the_login_page_links_to_password_reset(db, client):
     assert reverse("accounts:password_reset") in client.get(reverse("accounts:login")).content.decode()

@@ -44,6 +44,11 @@ def can_manage_users(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role == Role.ADMINISTRATOR
 
 
+def can_manage_instance(user: User) -> bool:
+    """Change the instance's name, country, logo, default currency and languages offered."""
+    return can_manage_users(user)
+
+
 def can_manage_recommendations(user: User) -> bool:
     """Create recommendations, classify them, assign them to projects."""
     return is_secretariat(user)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from rectrack.accounts.models import LoginFailure, Role, User
 from rectrack.audit.models import Action
 from rectrack.audit.services import record_event
+from rectrack.instance import selectors as instance
 from rectrack.institutions.models import Membership
 
 
@@ -105,7 +106,7 @@ def user_for_invitation(token: str) -> User | None:
 def _send(*, user: User, template: str, context: dict) -> None:
     """An e-mail to one user, in their language (else the sender's)."""
     with translation.override(user.language or translation.get_language() or settings.LANGUAGE_CODE):
-        context = {"user": user, "site_name": settings.SITE_NAME, **context}
+        context = {"user": user, "site_name": instance.site_name(), **context}
         subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
         body = render_to_string(f"accounts/email/{template}_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -14,6 +14,7 @@ from rectrack.accounts import permissions, services
 from rectrack.accounts.forms import UserForm
 from rectrack.accounts.models import User
 from rectrack.audit.selectors import history_for
+from rectrack.instance import selectors as instance
 from rectrack.institutions.models import Membership, MembershipKind
 from rectrack.lib.forms import submit
 
@@ -167,6 +168,6 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = services.invitation_accept(user=invited, password=form.cleaned_data["new_password1"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to %(site)s. Your account is ready.") % {"site": settings.SITE_NAME})
+        messages.success(request, _("Welcome to %(site)s. Your account is ready.") % {"site": instance.site_name()})
         return redirect("dashboard:home")
     return render(request, "accounts/invitation.html", {"form": form, "invited": invited})

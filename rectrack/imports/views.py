@@ -18,6 +18,7 @@ from rectrack.imports.models import ImportRun, ImportState
 from rectrack.imports.records import FileRejected
 from rectrack.imports.spreadsheets import remember_mapping
 from rectrack.imports.tasks import run_import
+from rectrack.instance import selectors as instance
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -48,8 +49,8 @@ def import_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         countries = None
-        if settings.RECTRACK_COUNTRY and not form.cleaned_data["all_countries"]:
-            countries = [settings.RECTRACK_COUNTRY]
+        if instance.country() and not form.cleaned_data["all_countries"]:
+            countries = [instance.country()]
         run = services.run_create(
             upload=upload,
             file_name=upload.name,
@@ -79,7 +80,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 
 def _new_context(form: UploadForm) -> dict:
-    return {"form": form, "country": settings.RECTRACK_COUNTRY, "limit": settings.RECTRACK_IMPORT_MAX_BYTES}
+    return {"form": form, "country": instance.country(), "limit": settings.RECTRACK_IMPORT_MAX_BYTES}
 
 
 def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:

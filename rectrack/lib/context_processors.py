@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language_info
 
 from rectrack.accounts.models import Role
+from rectrack.instance import selectors as instance
 
 # Which navigation entry a URL belongs to, by "namespace:name" prefix.
 _SECTIONS = (
@@ -13,6 +14,8 @@ _SECTIONS = (
     ("dashboard:reporting", "reporting"),
     ("dashboard:statistics", "statistics"),
     ("dashboard:settings", "settings"),
+    ("instance:", "settings"),
+    ("accounts:user", "settings"),
     ("dashboard:home", "dashboard"),
 )
 
@@ -23,11 +26,13 @@ def site(request: HttpRequest) -> dict:
     section = next((name for prefix, name in _SECTIONS if view_name.startswith(prefix)), "")
     user = getattr(request, "user", None)
     role_label = Role(user.role).label if user is not None and user.is_authenticated else ""
+    offered = set(instance.languages_offered())
     return {
-        "site_name": settings.SITE_NAME,
+        "site_name": instance.site_name(),
+        "site_logo": bool(instance.current().logo),
         "nav_section": section,
         "role_label": role_label,
-        "language_choices": _LANGUAGE_CHOICES,
+        "language_choices": [(code, name) for code, name in _LANGUAGE_CHOICES if code in offered],
     }
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from rectrack.accounts import permissions
 from rectrack.audit.selectors import history_for
+from rectrack.instance import selectors as instance
 from rectrack.lib.filters import clean_leniently
 from rectrack.lib.forms import submit
 from rectrack.planning import selectors, services
@@ -87,7 +88,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial=_initial_links(request),
         lead_institutions=permissions.lead_institution_choices(request.user),
-        default_currency=settings.RECTRACK_DEFAULT_CURRENCY,
+        default_currency=instance.default_currency(),
     )
     if request.method == "POST" and form.is_valid():
         submission = submit(form, lambda: services.activity_create(actor=request.user, **form.activity_fields()))

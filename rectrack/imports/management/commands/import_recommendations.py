@@ -14,6 +14,7 @@ from rectrack.imports.models import ImportState
 from rectrack.imports.records import FileRejected
 from rectrack.imports.services import import_path, report_path
 from rectrack.imports.spreadsheets import remembered_mapping
+from rectrack.instance import selectors as instance
 
 
 class Progress:
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         scope.add_argument(
             "--country",
             action="append",
-            help="Import only what concerns this State (name or ISO3; repeatable). Default: RECTRACK_COUNTRY.",
+            help="Import only what concerns this State (name or ISO3; repeatable). Default: the instance's country.",
         )
         scope.add_argument("--all-countries", action="store_true", help="Import every State's recommendations.")
         parser.add_argument("--dry-run", action="store_true", help="Preview: count, change nothing.")
@@ -88,7 +89,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         countries = None
         if not options["all_countries"]:
-            countries = options["country"] or ([settings.RECTRACK_COUNTRY] if settings.RECTRACK_COUNTRY else None)
+            countries = options["country"] or ([instance.country()] if instance.country() else None)
         interactive = sys.stderr.isatty() and options["verbosity"] >= 1
         run = import_path(
             file,
