@@ -8,12 +8,17 @@ from rectrack.instance.models import InstanceSettings
 CACHE_KEY = "instance-settings"
 
 
+# Each process keeps the row briefly: a change shows at once in the process
+# that saved it (the key is deleted) and within this many seconds in the others.
+CACHE_SECONDS = 10
+
+
 def current() -> InstanceSettings:
-    """The settings row (unsaved defaults when there is none), cached until the next change."""
+    """The settings row (unsaved defaults when there is none), cached for a few seconds."""
     found = cache.get(CACHE_KEY)
     if found is None:
         found = InstanceSettings.objects.filter(pk=1).first() or InstanceSettings(pk=1)
-        cache.set(CACHE_KEY, found, 300)
+        cache.set(CACHE_KEY, found, CACHE_SECONDS)
     return found
 
 
