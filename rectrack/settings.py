@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "rectrack.accounts.middleware.SessionExpiryMiddleware",
+    "rectrack.accounts.middleware.TwoFactorRequiredMiddleware",
     "rectrack.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -227,6 +228,8 @@ SESSION_COOKIE_AGE = RECTRACK_SESSION_MAX_HOURS * 3600
 RECTRACK_LOGIN_MAX_FAILURES = int(os.environ.get("RECTRACK_LOGIN_MAX_FAILURES", "5"))
 RECTRACK_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("RECTRACK_LOGIN_MAX_FAILURES_PER_ADDRESS", "50"))
 RECTRACK_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("RECTRACK_LOGIN_LOCKOUT_MINUTES", "15"))
+# Administrators must sign in with a second factor (an authenticator app).
+RECTRACK_REQUIRE_2FA_FOR_ADMINS = envbool("RECTRACK_REQUIRE_2FA_FOR_ADMINS", "false")
 # An invitation link works once, for this many days; a password reset link for three days.
 RECTRACK_INVITATION_DAYS = int(os.environ.get("RECTRACK_INVITATION_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600

@@ -58,6 +58,7 @@ def _pages(world, role) -> list[str]:
         reverse("dashboard:reporting"),
         reverse("dashboard:statistics"),
         reverse("dashboard:settings"),
+        reverse("accounts:two_factor"),
     ]
     if role in SECRETARIAT:
         run = ImportRun.objects.get_or_create(

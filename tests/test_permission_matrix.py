@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from rectrack.accounts import services
 from rectrack.accounts.models import LoginFailure, Role, User
@@ -88,6 +89,14 @@ ADMINISTRATOR = frozenset({Role.ADMINISTRATOR})
 NEW_PASSWORD = {"new_password1": "Triglav and the Sava 2026", "new_password2": "Triglav and the Sava 2026"}
 
 
+def _with_two_factor(world) -> int:
+    from rectrack.accounts.models import TwoFactorDevice
+
+    viewer = world.user(Role.VIEWER)
+    TwoFactorDevice.objects.create(user=viewer, secret="JBSWY3DPEHPK3PXP", confirmed_at=timezone.now())
+    return viewer.pk
+
+
 def _logo() -> list:
     import base64
 
@@ -151,6 +160,15 @@ MATRIX: dict[str, Entry] = {
         note="the instance's name, country, logo, currency, languages",
     ),
     "instance:logo": Entry(args=lambda w: _logo(), public=True, note="the instance's logo (an image)"),
+    "accounts:two_factor": Entry(note="one's own two-factor sign-in: turn it on (with a code)"),
+    "accounts:two_factor_disable": Entry(post_only=True, note="turn one's own two-factor sign-in off (with a code)"),
+    "accounts:two_factor_verify": Entry(
+        extra_ok={role: 302 for role in ROLES}, note="the code step of a sign-in (after the password)"
+    ),
+    "accounts:user_reset_two_factor": Entry(
+        args=lambda w: [_with_two_factor(w)], post_only=True, writers=ADMINISTRATOR,
+        note="turn off another user's two-factor sign-in (lost phone)",
+    ),
     "dashboard:home": Entry(note="dashboard"),
     "dashboard:reporting": Entry(note="reporting"),
     "dashboard:statistics": Entry(note="statistics"),

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from rectrack.accounts.models import LoginFailure, User
+from rectrack.accounts.models import LoginFailure, TwoFactorDevice, User
 from rectrack.institutions.models import Membership
 
 
@@ -40,4 +40,16 @@ class LoginFailureAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TwoFactorDevice)
+class TwoFactorDeviceAdmin(admin.ModelAdmin):
+    """Who has two-factor sign-in on; deleting a row turns it off for that user. The secret is never shown."""
+
+    list_display = ["user", "confirmed_at"]
+    fields = ["user", "confirmed_at"]
+    readonly_fields = ["user", "confirmed_at"]
+
+    def has_add_permission(self, request):
         return False

@@ -89,3 +89,13 @@ class UserForm(forms.Form):
         if cleaned.get("role") == Role.FOCAL_POINT and not cleaned.get("institutions"):
             self.add_error("institutions", _("A focal point belongs to at least one institution."))
         return cleaned
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "none"}
+        ),
+    )

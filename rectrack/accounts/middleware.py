@@ -51,3 +51,30 @@ class SessionExpiryMiddleware:
             elif now - seen >= 60 or "seen_at" not in session:
                 session["seen_at"] = now
         return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """When administrators must use a second factor, one without it can only set it up (or sign out)."""
+
+    ALLOWED = ("accounts:two_factor", "accounts:logout", "accounts:language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.shortcuts import redirect
+
+        from rectrack.accounts import services
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not services.two_factor_required(user):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in self.ALLOWED:
+            return None
+        if services.two_factor_enabled(user):
+            return None
+        return redirect("accounts:two_factor")

@@ -1,8 +1,12 @@
 """Changes to user accounts."""
 
 import hashlib
-from datetime import timedelta
+import hmac
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
 
+import pyotp
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -12,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from rectrack.accounts.models import LoginFailure, Role, User
+from rectrack.accounts.models import LoginFailure, Role, TwoFactorDevice, User
 from rectrack.audit.models import Action
 from rectrack.audit.services import record_event
 from rectrack.instance import selectors as instance
@@ -245,3 +249,108 @@ def _end_sessions(user: User) -> None:
     for session in Session.objects.filter(expire_date__gte=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()
+
+
+# ---------------------------------------------------------------- two-factor sign-in (TOTP)
+
+
+RECOVERY_CODES = 10
+_RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(code.strip().lower().replace("-", "").replace(" ", "").encode()).hexdigest()
+
+
+def two_factor_enabled(user: User) -> bool:
+    return TwoFactorDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+def two_factor_required(user: User) -> bool:
+    """Administrators must use a second factor when the instance says so."""
+    return bool(settings.RECTRACK_REQUIRE_2FA_FOR_ADMINS) and user.role == Role.ADMINISTRATOR
+
+
+def two_factor_new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def two_factor_provisioning_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.get_username(), issuer_name=instance.site_name())
+
+
+def _totp_step(secret: str, code: str) -> int | None:
+    """The time step a code belongs to (this one or a neighbour, for clock drift), or None."""
+    code = "".join(code.split())
+    if not code.isdigit() or len(code) != 6:
+        return None
+    totp = pyotp.TOTP(secret)
+    now = int(time.time())
+    for offset in (0, -1, 1):
+        moment = now + offset * totp.interval
+        if hmac.compare_digest(totp.at(moment), code):
+            return totp.timecode(datetime.fromtimestamp(moment, tz=UTC))
+    return None
+
+
+@transaction.atomic
+def two_factor_confirm(*, user: User, secret: str, code: str) -> list[str]:
+    """Turn two-factor sign-in on with a secret the user's app holds; returns one-time recovery codes."""
+    step = _totp_step(secret, code)
+    if step is None:
+        raise ValidationError(_("That code is not right. Type the six digits your app shows now."))
+    codes = [
+        "-".join("".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(4)) for _ in range(2))
+        for _ in range(RECOVERY_CODES)
+    ]
+    TwoFactorDevice.objects.update_or_create(
+        user=user,
+        defaults={
+            "secret": secret,
+            "confirmed_at": timezone.now(),
+            "last_step": step,
+            "recovery_codes": [_hash_code(c) for c in codes],
+        },
+    )
+    record_event(
+        actor=user, instance=user, action=Action.UPDATED, changes={"two-factor sign-in": {"old": False, "new": True}}
+    )
+    return codes
+
+
+@transaction.atomic
+def two_factor_verify(*, user: User, code: str) -> bool:
+    """A code from the app (each used once) or an unused recovery code."""
+    device = TwoFactorDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
+    if device is None:
+        return False
+    step = _totp_step(device.secret, code)
+    if step is not None and step > device.last_step:
+        device.last_step = step
+        device.save(update_fields=["last_step"])
+        return True
+    hashed = _hash_code(code)
+    if hashed in device.recovery_codes:
+        device.recovery_codes = [c for c in device.recovery_codes if c != hashed]
+        device.save(update_fields=["recovery_codes"])
+        record_event(
+            actor=user,
+            instance=user,
+            action=Action.UPDATED,
+            changes={"recovery codes left": {"old": len(device.recovery_codes) + 1, "new": len(device.recovery_codes)}},
+        )
+        return True
+    return False
+
+
+@transaction.atomic
+def two_factor_disable(*, user: User, actor) -> bool:
+    deleted, _details = TwoFactorDevice.objects.filter(user=user).delete()
+    if deleted:
+        record_event(
+            actor=actor,
+            instance=user,
+            action=Action.UPDATED,
+            changes={"two-factor sign-in": {"old": True, "new": False}},
+        )
+    return bool(deleted)

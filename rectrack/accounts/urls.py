@@ -4,19 +4,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
 from rectrack.accounts import views
-from rectrack.accounts.forms import LoginForm
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "login/",
-        login_not_required(
-            auth_views.LoginView.as_view(
-                template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
-            )
-        ),
-        name="login",
-    ),
+    path("login/", login_not_required(views.SignInView.as_view()), name="login"),
+    path("login/code/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/off/", views.two_factor_disable, name="two_factor_disable"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.choose_language, name="language"),
     path(
@@ -60,4 +54,5 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/resend/", views.user_resend_invitation, name="user_resend"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path("users/<int:pk>/two-factor-off/", views.user_reset_two_factor, name="user_reset_two_factor"),
 ]
