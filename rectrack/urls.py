@@ -11,6 +11,7 @@ urlpatterns = [
     path("recommendations/", include("rectrack.recommendations.urls")),
     path("imports/", include("rectrack.imports.urls")),
     path("settings/instance/", include("rectrack.instance.urls")),
+    path("settings/taxonomy/", include("rectrack.taxonomy.urls")),
     path("", include("rectrack.planning.urls")),
     path("admin/", admin.site.urls),
 ]

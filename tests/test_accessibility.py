@@ -80,6 +80,9 @@ def _pages(world, role) -> list[str]:
             reverse("accounts:user_invite"),
             reverse("accounts:user_edit", args=[world.user(Role.VIEWER).pk]),
             reverse("instance:edit"),
+            reverse("taxonomy:overview"),
+            reverse("taxonomy:review"),
+            reverse("taxonomy:term_edit", args=[world.education_theme.pk]),
         ]
     if role in SECRETARIAT | {Role.FOCAL_POINT}:
         pages += [reverse("planning:activity_create"), reverse("planning:activity_edit", args=[world.activity.pk])]

@@ -121,3 +121,17 @@ def test_a_national_language_is_added_by_configuration_alone():
     }
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)  # noqa: S603
     assert done.stdout.split() == ["True", "True"], done.stderr[-2000:]
+
+
+def test_every_plural_form_is_translated():
+    """msgattrib counts a plural entry as translated once its first form is; every form must be."""
+    from babel.messages.pofile import read_po
+
+    missing = {}
+    for po in sorted(CATALOGUES.glob("*/LC_MESSAGES/django.po")):
+        with open(po, "rb") as handle:
+            catalog = read_po(handle)
+        empty = [message.id[0] for message in catalog if isinstance(message.string, tuple) and not all(message.string)]
+        if empty:
+            missing[po.parent.parent.name] = empty
+    assert missing == {}

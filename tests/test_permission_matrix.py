@@ -169,6 +169,21 @@ MATRIX: dict[str, Entry] = {
         args=lambda w: [_with_two_factor(w)], post_only=True, writers=ADMINISTRATOR,
         note="turn off another user's two-factor sign-in (lost phone)",
     ),
+    "taxonomy:overview": Entry(
+        readers=ADMINISTRATOR, writers=ADMINISTRATOR, data=lambda w: {"label": "Roma inclusion"},
+        note="vocabularies; add a national cluster",
+    ),
+    "taxonomy:review": Entry(readers=ADMINISTRATOR, note="labels met in imports, to map"),
+    "taxonomy:term_edit": Entry(
+        args=lambda w: [w.education_theme.pk], readers=ADMINISTRATOR, writers=ADMINISTRATOR,
+        data=lambda w: {"label": "x", "status": "reviewed", "label_fr": "Droit à l'éducation (revu)"},
+        note="edit a term: translations, status (labels of national clusters)",
+    ),
+    "taxonomy:term_merge": Entry(
+        args=lambda w: [w.torture_theme.pk], post_only=True, writers=ADMINISTRATOR,
+        data=lambda w: {f"t{w.torture_theme.pk}-target": w.education_theme.pk},
+        note="merge a term into another (its recommendations move)",
+    ),
     "dashboard:home": Entry(note="dashboard"),
     "dashboard:reporting": Entry(note="reporting"),
     "dashboard:statistics": Entry(note="statistics"),

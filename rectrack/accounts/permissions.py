@@ -49,6 +49,11 @@ def can_manage_instance(user: User) -> bool:
     return can_manage_users(user)
 
 
+def can_manage_taxonomy(user: User) -> bool:
+    """Create national clusters; edit, merge and retire terms; map labels met in imports."""
+    return can_manage_users(user)
+
+
 def can_manage_recommendations(user: User) -> bool:
     """Create recommendations, classify them, assign them to projects."""
     return is_secretariat(user)

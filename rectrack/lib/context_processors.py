@@ -15,6 +15,7 @@ _SECTIONS = (
     ("dashboard:statistics", "statistics"),
     ("dashboard:settings", "settings"),
     ("instance:", "settings"),
+    ("taxonomy:", "settings"),
     ("accounts:user", "settings"),
     ("dashboard:home", "dashboard"),
 )

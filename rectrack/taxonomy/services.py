@@ -2,9 +2,13 @@
 
 import re
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from rectrack.audit.models import Action
+from rectrack.audit.services import record_event, record_events
 from rectrack.taxonomy.models import Term, TermStatus, Vocabulary, VocabularyKind, label_key
 
 # Vocabulary that collects labels no known vocabulary holds, per kind.
@@ -138,3 +142,139 @@ def resolve_sdg(label: str, *, create: bool = True, source: str = "") -> Term | 
     if term or not create:
         return term
     return _create_unreviewed(VocabularyKind.SDG, label, "", source)
+
+
+# ---------------------------------------------------------------- managing vocabularies (Settings › Taxonomy)
+
+
+NATIONAL_CLUSTERS = "national-clusters"
+# Which recommendation relation holds the terms of each kind.
+RELATION_OF_KIND = {
+    VocabularyKind.THEME: "themes",
+    VocabularyKind.AFFECTED_PERSONS: "affected_persons",
+    VocabularyKind.SDG: "sdgs",
+    VocabularyKind.NATIONAL_CLUSTER: "clusters",
+}
+
+
+def _term_state(term: Term) -> dict:
+    return {
+        "label": term.label,
+        "translations": dict(term.translations),
+        "description": term.description,
+        "status": term.status,
+        "maps_to": str(term.maps_to) if term.maps_to_id else None,
+    }
+
+
+def _record_term(actor, term: Term, before: dict | None) -> dict:
+    after = _term_state(term)
+    changes = {key: {"old": (before or {}).get(key), "new": value} for key, value in after.items()}
+    changes = {key: change for key, change in changes.items() if change["old"] != change["new"]}
+    if changes:
+        record_event(actor=actor, instance=term, action=Action.CREATED if before is None else Action.UPDATED,
+                     changes=changes)  # fmt: skip
+    return changes
+
+
+@transaction.atomic
+def cluster_create(*, actor, label: str, description: str = "", translations: dict | None = None) -> Term:
+    """A national cluster: the NMIRF's own grouping of recommendations."""
+    label = " ".join(label.split())
+    vocabulary = Vocabulary.objects.get_or_create(
+        slug=NATIONAL_CLUSTERS,
+        defaults={
+            "kind": VocabularyKind.NATIONAL_CLUSTER,
+            "name": "National clusters",
+            "version": "national",
+            "is_current": True,
+            "source": "Defined by this instance's NMIRF.",
+        },
+    )[0]
+    if vocabulary.terms.filter(key=label_key(label)).exists():
+        raise ValidationError(_("A national cluster with this name already exists."))
+    position = (vocabulary.terms.aggregate(models.Max("position"))["position__max"] or 0) + 1
+    term = Term(vocabulary=vocabulary, label=label, key=label_key(label), description=description,
+                translations={k: v for k, v in (translations or {}).items() if v}, position=position)  # fmt: skip
+    term.full_clean()
+    term.save()
+    _record_term(actor, term, None)
+    return term
+
+
+def label_editable(term: Term) -> bool:
+    """National clusters and labels met in data may be renamed; UN vocabularies keep their published labels."""
+    return term.vocabulary.kind == VocabularyKind.NATIONAL_CLUSTER or term.status == TermStatus.UNREVIEWED
+
+
+@transaction.atomic
+def term_update(*, actor, term: Term, label: str, description: str, translations: dict, status: str) -> dict:
+    term = Term.objects.select_for_update(of=("self",)).select_related("vocabulary", "maps_to").get(pk=term.pk)
+    before = _term_state(term)
+    if label_editable(term):
+        label = " ".join(label.split())
+        if label != term.label and term.vocabulary.terms.filter(key=label_key(label)).exclude(pk=term.pk).exists():
+            raise ValidationError(_("Another term of this vocabulary already has this label."))
+        term.label, term.key = label, label_key(label)
+    term.description = description
+    term.translations = {code: text for code, text in translations.items() if text}
+    term.status = status
+    term.full_clean()
+    term.save()
+    return _record_term(actor, term, before)
+
+
+def usage_count(term: Term) -> int:
+    relation = RELATION_OF_KIND.get(term.vocabulary.kind)
+    if relation is None:
+        return 0
+    from rectrack.recommendations.models import Recommendation
+
+    through = Recommendation._meta.get_field(relation).remote_field.through
+    return through.objects.filter(term_id=term.pk).count()
+
+
+@transaction.atomic
+def term_merge(*, actor, source: Term, target: Term) -> int:
+    """Move every recommendation from `source` to `target`; `source` is retired and maps to `target`.
+
+    Later imports that meet the source's label get the target (the resolver
+    follows the mapping). Each recommendation that changed gets a history
+    entry and a new version; returns how many changed.
+    """
+    from django.db.models import F
+
+    from rectrack.recommendations.models import Recommendation
+
+    source = Term.objects.select_for_update(of=("self",)).select_related("vocabulary", "maps_to").get(pk=source.pk)
+    target = Term.objects.select_related("vocabulary").get(pk=target.pk)
+    if source.pk == target.pk:
+        raise ValidationError(_("A term cannot be merged into itself."))
+    if source.vocabulary.kind != target.vocabulary.kind:
+        raise ValidationError(_("Terms of different kinds cannot be merged (a theme into an SDG, say)."))
+    if target.status == TermStatus.RETIRED:
+        raise ValidationError(_("Merge into a term in use, not a retired one."))
+    relation = RELATION_OF_KIND[source.vocabulary.kind]
+    through = Recommendation._meta.get_field(relation).remote_field.through
+    moved = list(through.objects.filter(term_id=source.pk).values_list("recommendation_id", flat=True))
+    already = set(through.objects.filter(term_id=target.pk, recommendation_id__in=moved).values_list(
+        "recommendation_id", flat=True))  # fmt: skip
+    through.objects.bulk_create([through(recommendation_id=pk, term_id=target.pk) for pk in moved if pk not in already])
+    through.objects.filter(term_id=source.pk).delete()
+    if moved:
+        Recommendation.objects.filter(pk__in=moved).update(version=F("version") + 1)
+        changed = Recommendation.objects.filter(pk__in=moved).select_related("document").only(
+            "pk", "version", "paragraph", "document__symbol")  # fmt: skip
+        source_name, target_name = str(source), str(target)
+        record_events(
+            actor=actor,
+            instances=changed,
+            action=Action.UPDATED,
+            changes_for=lambda rec: {relation: {"added": [] if rec.pk in already else [target_name],
+                                                "removed": [source_name]}},
+        )  # fmt: skip
+    before = _term_state(source)
+    source.status, source.maps_to = TermStatus.RETIRED, target
+    source.save(update_fields=["status", "maps_to"])
+    _record_term(actor, source, before)
+    return len(moved)
