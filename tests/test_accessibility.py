@@ -81,6 +81,8 @@ def _pages(world, role) -> list[str]:
             reverse("accounts:user_edit", args=[world.user(Role.VIEWER).pk]),
             reverse("instance:edit"),
             reverse("taxonomy:overview"),
+            reverse("institutions:list"),
+            reverse("institutions:edit", args=[world.justice.pk]),
             reverse("taxonomy:review"),
             reverse("taxonomy:term_edit", args=[world.education_theme.pk]),
         ]

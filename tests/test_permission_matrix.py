@@ -184,6 +184,17 @@ MATRIX: dict[str, Entry] = {
         data=lambda w: {f"t{w.torture_theme.pk}-target": w.education_theme.pk},
         note="merge a term into another (its recommendations move)",
     ),
+    "institutions:list": Entry(
+        readers=ADMINISTRATOR, writers=ADMINISTRATOR,
+        data=lambda w: {"name": "Office for Equal Opportunities", "kind": "agency", "level": "national"},
+        note="list institutions; register one",
+    ),
+    "institutions:edit": Entry(
+        args=lambda w: [w.justice.pk], readers=ADMINISTRATOR, writers=ADMINISTRATOR,
+        data=lambda w: {"name": "Ministry of Justice", "acronym": "MP", "kind": "ministry", "level": "national",
+                        "is_active": "on"},
+        note="edit an institution; see its roster",
+    ),
     "dashboard:home": Entry(note="dashboard"),
     "dashboard:reporting": Entry(note="reporting"),
     "dashboard:statistics": Entry(note="statistics"),

@@ -54,6 +54,11 @@ def can_manage_taxonomy(user: User) -> bool:
     return can_manage_users(user)
 
 
+def can_manage_institutions(user: User) -> bool:
+    """Register institutions, their kind, level and parent; deactivate them."""
+    return can_manage_users(user)
+
+
 def can_manage_recommendations(user: User) -> bool:
     """Create recommendations, classify them, assign them to projects."""
     return is_secretariat(user)

@@ -16,6 +16,7 @@ _SECTIONS = (
     ("dashboard:settings", "settings"),
     ("instance:", "settings"),
     ("taxonomy:", "settings"),
+    ("institutions:", "settings"),
     ("accounts:user", "settings"),
     ("dashboard:home", "dashboard"),
 )
