@@ -127,3 +127,15 @@ def test_the_vocabularies_are_the_shared_originals():
     for language in ("en", "fr", "es", "ar", "ru", "zh-Hans"):
         for name in ("global_goals.yml", "global_targets.yml", "global_indicators.yml"):
             assert filecmp.cmp(shared_data(f"sdg/{language}/{name}"), DATA_DIR / "sdg" / language / name, shallow=False)
+
+
+@pytest.mark.django_db
+def test_the_generator_names_each_state_once_whatever_the_data_calls_it():
+    """The pool holds "Turkey" and "Türkiye", "Czechia" and "Czech Republic": one State each, so a
+    recommendation never lists the same recommending State twice (which the database refuses)."""
+    from rectrack.demo.synthetic import Generator
+
+    generator = Generator(count=0, seed=1, progress=lambda message: None)
+    generator.setup()
+    pks = [country.pk for country in generator.countries]
+    assert len(pks) == len(set(pks)) > 100

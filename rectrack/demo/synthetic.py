@@ -124,7 +124,8 @@ class Generator:
         seed_taxonomy()
         seed_mechanisms()
         self.pool, state_names = _pool()
-        self.countries = [country_get_or_create(name=name) for name in state_names]
+        # Two names of one State ("Turkey", "Türkiye") are one row: keep it once.
+        self.countries = list({c.pk: c for c in (country_get_or_create(name=name) for name in state_names)}.values())
         used: set[str] = set()
         self.codes = {c.pk: _country_code(c.name, used) for c in self.countries}
         by_kind: dict[str, list[Mechanism]] = {}
