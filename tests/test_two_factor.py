@@ -82,6 +82,8 @@ def test_the_code_step_expires_and_cannot_be_reached_without_a_password(world, c
 def test_turning_it_off_needs_a_code(world, client_for):
     client = client_for(world, Role.VIEWER)
     secret, codes = _turn_on(client)
+    page = client.get(reverse("accounts:two_factor")).content.decode()
+    assert "<svg" not in page and 'name="off-code"' in page  # no new key is offered while one is in use
     client.post(reverse("accounts:two_factor_disable"), {"off-code": "999999"})
     assert services.two_factor_enabled(world.user(Role.VIEWER))
     client.post(reverse("accounts:two_factor_disable"), {"off-code": codes[1]})

@@ -237,31 +237,37 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 def two_factor(request: HttpRequest) -> HttpResponse:
     """The user's own two-factor page: whether it is on, how to turn it on or off."""
-    enabled = services.two_factor_enabled(request.user)
+    context = {
+        "enabled": services.two_factor_enabled(request.user),
+        "required": services.two_factor_required(request.user),
+    }
+    if context["enabled"]:
+        request.session.pop("two_factor_secret", None)
+        return render(request, "accounts/two_factor.html", {**context, "disable_form": TwoFactorCodeForm(prefix="off")})
+    # Setting up: the secret waits in the session until a code from the app confirms it.
     secret = request.session.get("two_factor_secret") or services.two_factor_new_secret()
     request.session["two_factor_secret"] = secret
     form = TwoFactorCodeForm(request.POST or None)
-    if request.method == "POST" and not enabled and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         submission = submit(
             form, lambda: services.two_factor_confirm(user=request.user, secret=secret, code=form.cleaned_data["code"])
         )
         if submission.ok:
             request.session.pop("two_factor_secret", None)
             return render(request, "accounts/two_factor_codes.html", {"codes": submission.result})
-    uri = services.two_factor_provisioning_uri(request.user, secret)
     qr = io.BytesIO()
-    segno.make(uri, error="m").save(qr, kind="svg", scale=4, xmldecl=False, svgns=True, title=_("QR code to scan"))
+    segno.make(services.two_factor_provisioning_uri(request.user, secret), error="m").save(
+        qr, kind="svg", scale=4, xmldecl=False, svgns=True, title=_("QR code to scan")
+    )
     return render(
         request,
         "accounts/two_factor.html",
         {
-            "enabled": enabled,
-            "required": services.two_factor_required(request.user),
+            **context,
             "form": form,
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             # Made here from our own data: an SVG of paths, no script and no style.
             "qr": mark_safe(qr.getvalue().decode()),  # noqa: S308
-            "disable_form": TwoFactorCodeForm(prefix="off"),
         },
     )
 
