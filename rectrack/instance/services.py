@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rectrack.audit.models import Action
-from rectrack.audit.services import record_event
+from rectrack.audit.services import diff, record_event
 from rectrack.instance.models import InstanceSettings
 from rectrack.instance.selectors import CACHE_KEY
 
@@ -40,18 +40,22 @@ def _store_logo(upload) -> str:
     return name
 
 
-@transaction.atomic
-def settings_update(*, actor, name: str, country: str, default_currency: str, languages: list[str],
-                    logo=None, remove_logo: bool = False) -> dict:  # fmt: skip
-    """Save the settings; returns what changed (also written to the history)."""
-    current = InstanceSettings.objects.select_for_update().filter(pk=1).first() or InstanceSettings(pk=1)
-    before = {
+def _state(current: InstanceSettings) -> dict:
+    return {
         "name": current.name,
         "country": current.country,
         "default_currency": current.default_currency,
         "languages": list(current.languages),
         "logo": current.logo,
     }
+
+
+@transaction.atomic
+def settings_update(*, actor, name: str, country: str, default_currency: str, languages: list[str],
+                    logo=None, remove_logo: bool = False) -> dict:  # fmt: skip
+    """Save the settings; returns what changed (also written to the history)."""
+    current = InstanceSettings.objects.select_for_update().filter(pk=1).first() or InstanceSettings(pk=1)
+    before = _state(current)
     old_logo = current.logo
     current.name, current.country = name.strip(), " ".join(country.split())
     current.default_currency, current.languages = default_currency, list(languages)
@@ -59,14 +63,7 @@ def settings_update(*, actor, name: str, country: str, default_currency: str, la
         current.logo = _store_logo(logo)
     elif remove_logo:
         current.logo = ""
-    after = {
-        "name": current.name,
-        "country": current.country,
-        "default_currency": current.default_currency,
-        "languages": list(current.languages),
-        "logo": current.logo,
-    }
-    changes = {key: {"old": before[key], "new": after[key]} for key in after if before[key] != after[key]}
+    changes = diff(before, _state(current))
     if not changes:
         return {}
     current.full_clean()

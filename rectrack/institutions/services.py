@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rectrack.audit.models import Action
-from rectrack.audit.services import record_event
+from rectrack.audit.services import diff, record_event
 from rectrack.institutions.models import Institution
 
 FIELDS = ("name", "acronym", "kind", "level", "parent", "is_active")
@@ -54,8 +54,7 @@ def institution_update(*, actor, institution: Institution, **fields) -> dict:
             setattr(institution, name, fields[name])
     _check_parent(institution)
     institution.full_clean()
-    after = _state(institution)
-    changes = {key: {"old": before[key], "new": after[key]} for key in after if before[key] != after[key]}
+    changes = diff(before, _state(institution))
     if changes:
         institution.save()
         record_event(actor=actor, instance=institution, action=Action.UPDATED, changes=changes)

@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from rectrack.audit.models import Action
-from rectrack.audit.services import record_event, record_events
+from rectrack.audit.services import diff, record_event, record_events
 from rectrack.taxonomy.models import Term, TermStatus, Vocabulary, VocabularyKind, label_key
 
 # Vocabulary that collects labels no known vocabulary holds, per kind.
@@ -168,9 +168,7 @@ def _term_state(term: Term) -> dict:
 
 
 def _record_term(actor, term: Term, before: dict | None) -> dict:
-    after = _term_state(term)
-    changes = {key: {"old": (before or {}).get(key), "new": value} for key, value in after.items()}
-    changes = {key: change for key, change in changes.items() if change["old"] != change["new"]}
+    changes = diff(before or {}, _term_state(term))
     if changes:
         record_event(actor=actor, instance=term, action=Action.CREATED if before is None else Action.UPDATED,
                      changes=changes)  # fmt: skip
