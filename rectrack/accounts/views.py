@@ -104,15 +104,15 @@ def user_invite(request: HttpRequest) -> HttpResponse:
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_user_manager(request)
     target = get_object_or_404(User, pk=pk)
-    current = [m.institution for m in Membership.objects.active().filter(user=target).select_related("institution")]
+    current = list(Membership.objects.active().filter(user=target).select_related("institution"))
     form = UserForm(
         request.POST or None,
         instance=target,
         initial={
             "role": target.role,
-            "institutions": current,
+            "institutions": [m.institution for m in current],
             "is_active": target.is_active,
-            "kind": next((m.kind for m in Membership.objects.active().filter(user=target)), MembershipKind.MEMBER),
+            "kind": current[0].kind if current else MembershipKind.MEMBER,
         },
     )
     if request.method == "POST" and form.is_valid():
