@@ -11,6 +11,7 @@ import random
 import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,6 +26,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from rectrack.accounts.models import Role, User  # noqa: E402
+from rectrack.instance.services import portal_rules_update  # noqa: E402
 from rectrack.recommendations.models import ImplementationStatus, Mechanism, Recommendation  # noqa: E402
 from rectrack.taxonomy.models import Term  # noqa: E402
 
@@ -61,7 +63,13 @@ def scenario_urls(rng: random.Random, rounds: int) -> dict[str, list[str]]:
     statuses = [s.value for s in ImplementationStatus]
     mechanisms = ["UPR", "CRC", "CEDAW", "CCPR"]
     top = Recommendation.objects.order_by("-id").values_list("id", flat=True).first()
-    urls = {"text_search": [], "text_search_3_filters": [], "recommendation_detail": [], "projects_page": []}
+    urls = {
+        name: []
+        for name in (
+            "text_search", "text_search_3_filters", "recommendation_detail", "projects_page",
+            "portal_home", "portal_search_filtered", "portal_recommendation",
+        )
+    }  # fmt: skip
     for n in range(rounds):
         q = SEARCHES[n % len(SEARCHES)]
         urls["text_search"].append(f"/recommendations/?q={q}")
@@ -72,7 +80,31 @@ def scenario_urls(rng: random.Random, rounds: int) -> dict[str, list[str]]:
         urls["text_search_3_filters"].append(f"/recommendations/?q={q}&{filters}")
         urls["recommendation_detail"].append(f"/recommendations/{rng.randint(1, top)}/")
         urls["projects_page"].append(f"/projects/?page={1 + n % 3}&sort={rng.choice(['name', '-name', 'newest'])}")
+        # The public portal, read anonymously (the scenarios named portal_*), with everything published.
+        urls["portal_home"].append("/public/")
+        urls["portal_search_filtered"].append(f"/public/recommendations/?q={q}&status={rng.choice(statuses)}")
+        urls["portal_recommendation"].append(f"/public/recommendations/{rng.randint(1, top)}/")
     return urls
+
+
+def open_data_download(client: Client) -> dict:
+    """One download of every published recommendation as CSV: its time, size and the memory it took."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = client.get("/public/data/recommendations.csv")
+    rows = size = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+        rows += chunk.count(b"\n")
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "rows": rows - 1,
+        "seconds": round(elapsed, 1),
+        "megabytes": round(size / 1e6, 1),
+        "peak_python_memory_mb": round(peak / 1e6, 1),
+    }
 
 
 def main() -> None:
@@ -83,16 +115,18 @@ def main() -> None:
     user, _ = User.objects.get_or_create(username="bench-coordinator", defaults={"role": Role.COORDINATOR})
     client = Client()
     client.force_login(user)
+    portal_rules_update(actor=None, publish_recommendations=True, publish_projects=True, publish_activities=True)
+    anonymous = Client()
     rng = random.Random(7)
     urls = scenario_urls(rng, args.rounds)
-    for scenario in urls.values():  # warm caches the way a running server has them
+    for name, scenario in urls.items():  # warm caches the way a running server has them
         for url in scenario[:5]:
-            timed(client, url)
+            timed(anonymous if name.startswith("portal_") else client, url)
     results = {}
     for name, scenario in urls.items():
         samples, queries = [], []
         for url in scenario:
-            elapsed, count = timed(client, url)
+            elapsed, count = timed(anonymous if name.startswith("portal_") else client, url)
             samples.append(elapsed)
             queries.append(count)
         results[name] = {
@@ -103,6 +137,7 @@ def main() -> None:
             "queries_max": max(queries),
             "slowest_url": scenario[samples.index(max(samples))],
         }
+    results["_open_data_csv"] = open_data_download(anonymous)
     results["_meta"] = {
         "recommendations": Recommendation.objects.count(),
         "mechanisms": Mechanism.objects.count(),

@@ -133,6 +133,9 @@ def main() -> None:
             ok = "yes" if figures["p95_ms"] < TARGET_P95_MS else "NO"
             print(f"{vendor:<11} {page:<24} {figures['p50_ms']:>7} {figures['p95_ms']:>7} {figures['max_ms']:>7} "
                   f"{figures['queries_max']:>8}  {ok}")  # fmt: skip
+        if download := result.get("_open_data_csv"):
+            print(f"{vendor:<11} open data: {download['rows']:,} recommendations as CSV ({download['megabytes']} MB) "
+                  f"in {download['seconds']} s, peak Python memory {download['peak_python_memory_mb']} MB")  # fmt: skip
         generation = result["_meta"].get("generation_seconds")
         if generation:
             print(f"{vendor:<11} generating {args.count:,} recommendations took {generation} s")

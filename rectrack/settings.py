@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rectrack.planning",
     "rectrack.imports",
     "rectrack.instance",
+    "rectrack.portal",
     "django_tasks",
     "django_tasks_db",
     "rectrack.dashboard",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("settings/instance/", include("rectrack.instance.urls")),
     path("settings/taxonomy/", include("rectrack.taxonomy.urls")),
     path("settings/institutions/", include("rectrack.institutions.urls")),
+    path("", include("rectrack.portal.urls")),
     path("", include("rectrack.planning.urls")),
     path("admin/", admin.site.urls),
 ]

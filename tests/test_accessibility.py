@@ -85,10 +85,26 @@ def _pages(world, role) -> list[str]:
             reverse("institutions:edit", args=[world.justice.pk]),
             reverse("taxonomy:review"),
             reverse("taxonomy:term_edit", args=[world.education_theme.pk]),
+            reverse("portal:settings"),
         ]
     if role in SECRETARIAT | {Role.FOCAL_POINT}:
         pages += [reverse("planning:activity_create"), reverse("planning:activity_edit", args=[world.activity.pk])]
     return pages
+
+
+def _public_pages(world) -> list[str]:
+    """The public portal's pages, with the world published."""
+    from rectrack.instance.services import portal_rules_update
+
+    portal_rules_update(actor=None, publish_recommendations=True, publish_projects=True, publish_activities=True)
+    return [
+        reverse("portal:home"),
+        reverse("portal:recommendations") + "?q=education",
+        reverse("portal:recommendation", args=[world.education.pk]),
+        reverse("portal:projects"),
+        reverse("portal:project", args=[world.project.pk]),
+        reverse("portal:open_data"),
+    ]
 
 
 def _violations(page, axe_script: str) -> list[str]:
@@ -115,10 +131,10 @@ def test_every_main_page_passes_axe_for_every_role(live_server, live_world, brow
         "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
     )
     try:
-        for name in ("accounts:login", "accounts:password_reset"):
-            page.goto(f"{live_server.url}{reverse(name)}")
+        for url in [reverse("accounts:login"), reverse("accounts:password_reset"), *_public_pages(live_world)]:
+            assert page.goto(f"{live_server.url}{url}").status == 200, url
             if found := _violations(page, axe_script):
-                problems[name] = found
+                problems[url] = found
         _log_in(page, live_server.url, role.value)
         for url in _pages(live_world, role):
             page.goto(f"{live_server.url}{url}")
@@ -168,9 +184,10 @@ def test_every_main_page_fits_a_360_pixel_screen(live_server, live_world, browse
     page = context.new_page()
     too_wide = {}
     try:
-        page.goto(f"{live_server.url}/accounts/login/")
-        if (width := page.evaluate("document.documentElement.scrollWidth")) > 360:
-            too_wide["login"] = width
+        for url in ["/accounts/login/", *_public_pages(live_world)]:
+            page.goto(f"{live_server.url}{url}")
+            if (width := page.evaluate("document.documentElement.scrollWidth")) > 360:
+                too_wide[url] = width
         _log_in(page, live_server.url, "coordinator")
         for url in _pages(live_world, Role.COORDINATOR):
             page.goto(f"{live_server.url}{url}")

@@ -86,6 +86,10 @@ def _outbox(world) -> int:
 
 
 ADMINISTRATOR = frozenset({Role.ADMINISTRATOR})
+NOT_CONTRIBUTOR = EVERYONE - {Role.CONTRIBUTOR}
+# Contributors read only what is published or shared with their institution (tests/test_sharing.py); the
+# objects these entries use are neither.
+SHARED = " (a contributor: only if published or shared with them)"
 NEW_PASSWORD = {"new_password1": "Triglav and the Sava 2026", "new_password2": "Triglav and the Sava 2026"}
 
 
@@ -112,6 +116,13 @@ def _logo() -> list:
         logo=SimpleUploadedFile("logo.png", png),
     )  # fmt: skip
     return []
+
+
+def _published(obj) -> list:
+    from rectrack.portal.services import publication_set
+
+    publication_set(obj=obj, actor=None, publication="published")
+    return [obj.pk]
 
 
 def _run_states(world) -> list:
@@ -207,7 +218,9 @@ MATRIX: dict[str, Entry] = {
         post_only=True, public=True, writers=EVERYONE, data=lambda w: {"language": "fr"}, note="choose a language"
     ),
     "recommendations:list": Entry(note="list and search recommendations"),
-    "recommendations:detail": Entry(args=lambda w: [w.education.pk], note="read a recommendation"),
+    "recommendations:detail": Entry(
+        args=lambda w: [w.education.pk], readers=NOT_CONTRIBUTOR, note=f"read a recommendation{SHARED}"
+    ),
     "recommendations:create": Entry(readers=SECRETARIAT, writers=SECRETARIAT, data=_recommendation_form,
                                     note="add a recommendation"),
     "recommendations:edit": Entry(
@@ -252,7 +265,9 @@ MATRIX: dict[str, Entry] = {
         args=lambda w: [_run_with_report(w).pk], readers=SECRETARIAT, note="an import's rejected rows (CSV)"
     ),
     "planning:project_list": Entry(note="list projects"),
-    "planning:project_detail": Entry(args=lambda w: [w.project.pk], note="read a project"),
+    "planning:project_detail": Entry(
+        args=lambda w: [w.project.pk], readers=NOT_CONTRIBUTOR, note=f"read a project{SHARED}"
+    ),
     "planning:project_create": Entry(
         readers=SECRETARIAT, writers=SECRETARIAT, data=lambda w: {"name": "New project", "status": "active"},
         note="create a project",
@@ -263,7 +278,9 @@ MATRIX: dict[str, Entry] = {
         note="edit a project",
     ),
     "planning:activity_list": Entry(note="list activities"),
-    "planning:activity_detail": Entry(args=lambda w: [w.activity.pk], note="read an activity"),
+    "planning:activity_detail": Entry(
+        args=lambda w: [w.activity.pk], readers=NOT_CONTRIBUTOR, note=f"read an activity{SHARED}"
+    ),
     "planning:activity_create": Entry(
         readers=WITH_FOCAL_POINT, writers=WITH_FOCAL_POINT,
         data=lambda w: {"title": "New activity", "status": "planned", "lead_institution": w.justice.pk},
@@ -274,6 +291,26 @@ MATRIX: dict[str, Entry] = {
         data=lambda w: {"title": "Renamed", "status": "completed", "lead_institution": w.justice.pk,
                         "version": w.activity.version},
         note="edit an activity (focal point: their institution's)",
+    ),
+    "portal:home": Entry(public=True, note="the public portal: what is published, and progress"),
+    "portal:recommendations": Entry(public=True, note="search and filter published recommendations"),
+    "portal:recommendation": Entry(
+        args=lambda w: _published(w.education), public=True, note="a published recommendation"
+    ),
+    "portal:projects": Entry(public=True, note="published projects"),
+    "portal:project": Entry(args=lambda w: _published(w.project), public=True, note="a published project"),
+    "portal:open_data": Entry(public=True, note="the open-data downloads"),
+    "portal:download": Entry(
+        args=lambda w: ["recommendations", "csv"], public=True, note="download published data (CSV, JSON)"
+    ),
+    "portal:settings": Entry(
+        readers=ADMINISTRATOR, writers=ADMINISTRATOR, data=lambda w: {"portal_enabled": "on", "publish_projects": "on"},
+        note="open or close the portal; the default publication rules",
+    ),
+    "portal:publication": Entry(
+        args=lambda w: ["recommendation", w.torture.pk], post_only=True, writers=ADMINISTRATOR,
+        data=lambda w: {"publication": "published", "version": w.torture.version},
+        note="publish or withhold a recommendation, project or activity",
     ),
 }  # fmt: skip
 

@@ -5,20 +5,22 @@ at roles. The rules are written out in docs/permissions.md.
 
 - Administrators and coordinators (the NMIRF secretariat) manage everything.
 - Focal points create and edit the activities their institutions lead.
-- Contributors and viewers read.
+- Viewers read everything; contributors (an NHRI, civil society) read what is
+  published and what is shared with their institutions (`*_scope` below).
 
 Lookups of protected objects go through the `get_*_for_user` helpers, which
 answer 404 both for a missing object and for one the user may not act on, so
 a forbidden id cannot be told from a missing one.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from rectrack.accounts.models import Role, User
 from rectrack.institutions.models import Institution, Membership
 from rectrack.planning.models import Activity, Project
+from rectrack.portal.selectors import published_q
 from rectrack.recommendations.models import Recommendation
 
 SECRETARIAT = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})
@@ -39,6 +41,81 @@ def institution_ids(user: User) -> frozenset[int]:
     return cached
 
 
+def reads_everything(user: User) -> bool:
+    """Every signed-in role but contributors reads all recommendations, projects and activities."""
+    return user.is_authenticated and user.is_active and user.role != Role.CONTRIBUTOR
+
+
+def _shared_project_ids(user: User) -> QuerySet:
+    return Project.shared_with.through.objects.filter(institution_id__in=institution_ids(user)).values("project_id")
+
+
+def project_scope(user: User) -> QuerySet[Project] | None:
+    """The projects a user may read; None when that is all of them.
+
+    A contributor reads published projects and those shared with one of
+    their institutions.
+    """
+    if reads_everything(user):
+        return None
+    return Project.objects.filter(published_q(Project) | Q(pk__in=_shared_project_ids(user)))
+
+
+def recommendation_scope(user: User) -> QuerySet[Recommendation] | None:
+    """The recommendations a user may read; None when that is all of them.
+
+    A contributor reads published recommendations and those of the projects
+    shared with their institutions.
+    """
+    if reads_everything(user):
+        return None
+    in_shared = Project.recommendations.through.objects.filter(project_id__in=_shared_project_ids(user))
+    return Recommendation.objects.filter(published_q(Recommendation) | Q(pk__in=in_shared.values("recommendation_id")))
+
+
+def activity_scope(user: User) -> QuerySet[Activity] | None:
+    """The activities a user may read; None when that is all of them.
+
+    A contributor reads published activities, those of the projects shared
+    with their institutions, and those their institutions lead or take part in.
+    """
+    if reads_everything(user):
+        return None
+    ids = institution_ids(user)
+    in_shared = Activity.projects.through.objects.filter(project_id__in=_shared_project_ids(user))
+    partner = Activity.implementing_partners.through.objects.filter(institution_id__in=ids)
+    return Activity.objects.filter(
+        published_q(Activity)
+        | Q(pk__in=in_shared.values("activity_id"))
+        | Q(lead_institution_id__in=ids)
+        | Q(pk__in=partner.values("activity_id"))
+    )
+
+
+def scoped(queryset: QuerySet, scope: QuerySet | None) -> QuerySet:
+    """`queryset` narrowed to a scope from the functions above (unchanged for None)."""
+    return queryset if scope is None else queryset.filter(pk__in=scope.values("pk"))
+
+
+def can_read(user: User, obj) -> bool:
+    """Whether the user may read this recommendation, project or activity."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if reads_everything(user):
+        return True
+    scope = {Recommendation: recommendation_scope, Project: project_scope, Activity: activity_scope}[type(obj)]
+    return scope(user).filter(pk=obj.pk).exists()
+
+
+def can_read_history(user: User) -> bool:
+    """The Updates of recommendations, projects and activities: who changed what, and old values.
+
+    Contributors are outside the administration: the history would name
+    people and objects not shared with them.
+    """
+    return reads_everything(user)
+
+
 def can_manage_users(user: User) -> bool:
     """Invite users, change their roles and institutions, deactivate them, lift sign-in pauses."""
     return user.is_authenticated and user.is_active and user.role == Role.ADMINISTRATOR
@@ -56,6 +133,11 @@ def can_manage_taxonomy(user: User) -> bool:
 
 def can_manage_institutions(user: User) -> bool:
     """Register institutions, their kind, level and parent; deactivate them."""
+    return can_manage_users(user)
+
+
+def can_publish(user: User) -> bool:
+    """Choose what the public portal shows: per object, and the default rules; open or close the portal."""
     return can_manage_users(user)
 
 
@@ -101,20 +183,20 @@ def get_recommendation_for_user(user: User, pk: int, *, write: bool = False) -> 
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("document", "mechanism", "lead_institution"), pk=pk
     )
-    if write and not can_manage_recommendations(user):
+    if not can_read(user, recommendation) or (write and not can_manage_recommendations(user)):
         raise Http404
     return recommendation
 
 
 def get_project_for_user(user: User, pk: int, *, write: bool = False) -> Project:
     project = get_object_or_404(Project.objects.select_related("lead_institution"), pk=pk)
-    if write and not can_manage_projects(user):
+    if not can_read(user, project) or (write and not can_manage_projects(user)):
         raise Http404
     return project
 
 
 def get_activity_for_user(user: User, pk: int, *, write: bool = False) -> Activity:
     activity = get_object_or_404(Activity.objects.select_related("lead_institution"), pk=pk)
-    if write and not can_edit_activity(user, activity):
+    if not can_read(user, activity) or (write and not can_edit_activity(user, activity)):
         raise Http404
     return activity

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext as _
 
 from rectrack.audit.models import AuditEvent
 from rectrack.lib.languages import language_name
@@ -37,6 +38,8 @@ def _field_label_and_display(model: type[models.Model], name: str):
     choices = dict(field.flatchoices) if getattr(field, "choices", None) else None
     if choices:
         return field.verbose_name, lambda value: choices.get(value, value)
+    if isinstance(field, models.BooleanField):
+        return field.verbose_name, lambda value: (_("Yes") if value else _("No")) if isinstance(value, bool) else value
     return field.verbose_name, lambda value: value
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 
 from rectrack.audit.models import AuditEvent
@@ -22,10 +23,14 @@ class Overview:
     activities_completed: int
 
 
-def overview(today) -> Overview:
-    projects = Project.objects.aggregate(total=Count("id"), active=Count("id", filter=Q(status=ProjectStatus.ACTIVE)))
-    by_status = dict(Recommendation.objects.order_by().values_list("status").annotate(n=Count("id")))
-    activities = Activity.objects.aggregate(
+def overview(today, *, projects=None, recommendations=None, activities=None) -> Overview:
+    """The dashboard's figures, over the given querysets (default: everything)."""
+    projects = (Project.objects.all() if projects is None else projects).aggregate(
+        total=Count("id"), active=Count("id", filter=Q(status=ProjectStatus.ACTIVE))
+    )
+    recommendations = Recommendation.objects.all() if recommendations is None else recommendations
+    by_status = dict(recommendations.order_by().values_list("status").annotate(n=Count("id")))
+    activities = (Activity.objects.all() if activities is None else activities).aggregate(
         total=Count("id"),
         open=Count("id", filter=~Q(status__in=CLOSED_ACTIVITY_STATUSES)),
         overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status__in=CLOSED_ACTIVITY_STATUSES)),
@@ -49,5 +54,12 @@ def my_activities(institution_ids, limit: int = 10):
     return list(institution_workload(institution_ids)[:limit]) if institution_ids else []
 
 
-def recent_updates(limit: int = 10):
-    return list(AuditEvent.objects.select_related("content_type").order_by("-created_at", "-id")[:limit])
+def recent_updates(limit: int = 10, *, scopes: dict | None = None):
+    """The latest changes; with `scopes` ({model: queryset}), only changes to those objects."""
+    events = AuditEvent.objects.select_related("content_type")
+    if scopes is not None:
+        allowed = Q(pk__in=[])
+        for model, scope in scopes.items():
+            allowed |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=scope.values("pk"))
+        events = events.filter(allowed)
+    return list(events.order_by("-created_at", "-id")[:limit])

@@ -6,18 +6,33 @@ from django.utils.translation import gettext_lazy as _
 from rectrack.accounts import permissions
 from rectrack.accounts.permissions import institution_ids
 from rectrack.dashboard import selectors
+from rectrack.planning.models import Activity, Project
+from rectrack.recommendations.models import Recommendation
 
 
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    user = request.user
+    scopes = None
+    if not permissions.reads_everything(user):  # a contributor: what is published or shared
+        scopes = {
+            Project: permissions.project_scope(user),
+            Recommendation: permissions.recommendation_scope(user),
+            Activity: permissions.activity_scope(user),
+        }
     return render(
         request,
         "dashboard/home.html",
         {
-            "overview": selectors.overview(today),
-            "my_activities": selectors.my_activities(institution_ids(request.user)),
-            "has_institutions": bool(institution_ids(request.user)),
-            "recent_updates": selectors.recent_updates(),
+            "overview": selectors.overview(
+                today,
+                projects=scopes and scopes[Project],
+                recommendations=scopes and scopes[Recommendation],
+                activities=scopes and scopes[Activity],
+            ),
+            "my_activities": selectors.my_activities(institution_ids(user)),
+            "has_institutions": bool(institution_ids(user)),
+            "recent_updates": selectors.recent_updates(scopes=scopes),
             "today": today,
         },
     )

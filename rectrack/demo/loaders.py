@@ -17,6 +17,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from rectrack.instance import services as instance_services
+from rectrack.instance.models import InstanceSettings
 from rectrack.institutions.models import Institution, InstitutionKind, Level
 from rectrack.planning import services as planning_services
 from rectrack.planning.models import ActivityStatus, Project, ProjectStatus
@@ -359,6 +361,11 @@ def load_demo(*, actor=None) -> dict[str, int]:
     recommendations = _recommendations(institutions, rng)
     projects = _projects(institutions, actor)
     activities = _activities(institutions, projects, actor, rng)
+    if not InstanceSettings.objects.exists():
+        # A new demo shows a public portal; an administrator's own choice is never overridden.
+        instance_services.portal_rules_update(
+            actor=actor, publish_recommendations=True, publish_projects=True, publish_activities=True
+        )
     return {
         "institutions": len(institutions),
         "recommendations added": recommendations,

@@ -36,6 +36,7 @@ from rectrack.imports.formats import reader_for
 from rectrack.imports.mapping import Resolver, issued_on_for, recommendation_kind, upr_position
 from rectrack.imports.models import ImportRun, ImportState
 from rectrack.imports.records import FileRejected, Reader, RowProblem, SourceRecord
+from rectrack.lib.tabular import spreadsheet_safe
 from rectrack.recommendations.models import (
     Country,
     Recommendation,
@@ -718,12 +719,7 @@ def _write_report(run: ImportRun, problems: list[RowProblem]) -> None:
         writer = csv.writer(handle)
         writer.writerow([_("Row"), _("Column"), _("Reason")])
         for problem in problems:
-            writer.writerow([problem.row, problem.column, _spreadsheet_safe(problem.reason)])
-
-
-def _spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+            writer.writerow([problem.row, problem.column, spreadsheet_safe(problem.reason)])
 
 
 def _forget_upload(run: ImportRun) -> None:

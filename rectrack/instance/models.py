@@ -22,6 +22,12 @@ class InstanceSettings(models.Model):
     default_currency = models.CharField(_("default currency"), max_length=3, blank=True)
     languages = models.JSONField(_("languages offered"), default=list, blank=True)
     logo = models.CharField(_("logo"), max_length=200, blank=True, editable=False)  # a file name in MEDIA_ROOT/instance
+    # The public portal and what it shows of an object that follows the default rule.
+    portal_enabled = models.BooleanField(_("public portal open"), default=True)
+    publish_recommendations = models.BooleanField(_("publish recommendations by default"), default=False)
+    publish_projects = models.BooleanField(_("publish projects by default"), default=False)
+    publish_activities = models.BooleanField(_("publish activities by default"), default=False)
+    publish_budgets = models.BooleanField(_("publish activities' budgets by default"), default=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

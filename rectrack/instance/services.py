@@ -74,3 +74,32 @@ def settings_update(*, actor, name: str, country: str, default_currency: str, la
     cache.delete(CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))  # and again, should a request have cached the old row
     return changes
+
+
+PORTAL_RULES = (
+    "portal_enabled",
+    "publish_recommendations",
+    "publish_projects",
+    "publish_activities",
+    "publish_budgets",
+)
+
+
+@transaction.atomic
+def portal_rules_update(*, actor, **rules: bool) -> dict:
+    """Open or close the public portal and set what it publishes by default; returns the changes."""
+    unknown = set(rules) - set(PORTAL_RULES)
+    if unknown:
+        raise TypeError(f"Unknown portal rules: {sorted(unknown)}")
+    current = InstanceSettings.objects.select_for_update().filter(pk=1).first() or InstanceSettings(pk=1)
+    before = {name: getattr(current, name) for name in PORTAL_RULES}
+    for name, value in rules.items():
+        setattr(current, name, bool(value))
+    changes = diff(before, {name: getattr(current, name) for name in PORTAL_RULES})
+    if not changes:
+        return {}
+    current.save()
+    record_event(actor=actor, instance=current, action=Action.UPDATED, changes=changes)
+    cache.delete(CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    return changes

@@ -18,7 +18,18 @@ _SECTIONS = (
     ("taxonomy:", "settings"),
     ("institutions:", "settings"),
     ("accounts:user", "settings"),
+    ("portal:settings", "settings"),
+    ("portal:publication", "settings"),
     ("dashboard:home", "dashboard"),
+)
+
+
+# The public portal's navigation entries, by the same kind of prefix.
+_PORTAL_SECTIONS = (
+    ("portal:home", "home"),
+    ("portal:recommendation", "recommendations"),
+    ("portal:project", "projects"),
+    ("portal:open_data", "data"),
 )
 
 
@@ -33,6 +44,7 @@ def site(request: HttpRequest) -> dict:
         "site_name": instance.site_name(),
         "site_logo": bool(instance.current().logo),
         "nav_section": section,
+        "portal_section": next((name for prefix, name in _PORTAL_SECTIONS if view_name.startswith(prefix)), ""),
         "role_label": role_label,
         "language_choices": [(code, name) for code, name in _LANGUAGE_CHOICES if code in offered],
     }

@@ -43,3 +43,14 @@ def _ignored(field: forms.Field, name: str, value) -> str:
         "filter": field.label or name,
         "value": str(value)[:60],
     }
+
+
+def narrow_choices(form: forms.Form, name: str, scope) -> None:
+    """Keep only the options of `name` whose ids are in `scope` (a queryset; None keeps them all).
+
+    A contributor's project filter, say, lists only the projects they may read.
+    """
+    if scope is None:
+        return
+    allowed = set(scope.values_list("pk", flat=True))
+    form.fields[name].choices = [(pk, label) for pk, label in form.fields[name].choices if pk in allowed]

@@ -1,10 +1,11 @@
 import re
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from rectrack.institutions.models import Institution
+from rectrack.institutions.models import Institution, InstitutionKind
 from rectrack.institutions.selectors import institution_choices
 from rectrack.lib.currencies import currency_choices
 from rectrack.planning.models import Activity, ActivityStatus, Project, ProjectStatus
@@ -166,13 +167,17 @@ class ActivityFilterForm(forms.Form):
     )
 
 
+SHARING_KINDS = (InstitutionKind.NHRI, InstitutionKind.CSO, InstitutionKind.UN_AGENCY, InstitutionKind.OTHER)
+
+
 class ProjectForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Project
-        fields = ["name", "description", "status", "start_date", "end_date", "lead_institution"]
+        fields = ["name", "description", "status", "start_date", "end_date", "lead_institution", "shared_with"]
         widgets = {
+            "shared_with": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),
@@ -181,6 +186,11 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_institution"].queryset = Institution.objects.filter(is_active=True)
+        # Sharing is for the institutions whose contributors otherwise see only what is published.
+        self.fields["shared_with"].queryset = Institution.objects.filter(
+            Q(is_active=True, kind__in=SHARING_KINDS)
+            | Q(pk__in=self.instance.shared_with.all() if self.instance.pk else [])
+        ).order_by("name")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 

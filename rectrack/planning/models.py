@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rectrack.audit.models import Tracked
+from rectrack.portal.models import publication_field
 
 
 class ProjectStatus(models.TextChoices):
@@ -33,6 +34,17 @@ class Project(Tracked):
     recommendations = models.ManyToManyField(
         "recommendations.Recommendation", verbose_name=_("recommendations"), blank=True, related_name="projects"
     )
+    shared_with = models.ManyToManyField(
+        "institutions.Institution",
+        verbose_name=_("shared with"),
+        blank=True,
+        related_name="shared_projects",
+        help_text=_(
+            "Contributors of these institutions (an NHRI, civil-society organisations) read the project, "
+            "its recommendations and its activities."
+        ),
+    )
+    publication = publication_field()
 
     class Meta:
         verbose_name = _("project")
@@ -107,6 +119,8 @@ class Activity(Tracked):
         related_name="activities",
     )
     projects = models.ManyToManyField(Project, verbose_name=_("projects"), blank=True, related_name="activities")
+    publication = publication_field()
+    budget_publication = publication_field(_("budget on the public portal"))
 
     objects = ActivityQuerySet.as_manager()
 

@@ -101,15 +101,18 @@ def activity_list(filters: ActivityFilters, sort: str = "deadline") -> QuerySet:
     return activities.order_by(*ACTIVITY_ORDERINGS.get(sort, ACTIVITY_ORDERINGS["deadline"]))
 
 
-def activity_detail(pk: int) -> Activity:
+def activity_detail(pk: int, *, projects: QuerySet | None = None, recommendations: QuerySet | None = None) -> Activity:
+    """An activity with what its page shows; `projects` and `recommendations` narrow the linked ones shown."""
+    projects = Project.objects.all() if projects is None else projects
+    recommendations = Recommendation.objects.all() if recommendations is None else recommendations
     return (
         Activity.objects.select_related("lead_institution", "created_by")
         .prefetch_related(
             "implementing_partners",
-            Prefetch("projects", queryset=Project.objects.order_by("name")),
+            Prefetch("projects", queryset=projects.order_by("name")),
             Prefetch(
                 "recommendations",
-                queryset=Recommendation.objects.select_related("document", "mechanism").order_by(
+                queryset=recommendations.select_related("document", "mechanism").order_by(
                     "-issued_on", "document_id", "paragraph_key"
                 ),
             ),

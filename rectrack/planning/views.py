@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from rectrack.accounts import permissions
 from rectrack.audit.selectors import history_for
 from rectrack.instance import selectors as instance
-from rectrack.lib.filters import clean_leniently
+from rectrack.lib.filters import clean_leniently, narrow_choices
 from rectrack.lib.forms import submit
 from rectrack.planning import selectors, services
 from rectrack.planning.forms import ActivityFilterForm, ActivityForm, ProjectFilterForm, ProjectForm
 from rectrack.planning.models import Activity, Project
+from rectrack.portal.panels import publication_panel
 from rectrack.recommendations.models import Recommendation
 
 PROJECTS_PER_PAGE = 12
@@ -29,6 +30,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 def activity_list(request: HttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET)
+    narrow_choices(form, "project", permissions.project_scope(request.user))
     cleaned, notes = clean_leniently(form, request.GET)
     filters = selectors.ActivityFilters(
         search=cleaned["q"].strip(),
@@ -38,7 +40,9 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         overdue=cleaned["overdue"],
         institution_ids=permissions.institution_ids(request.user) if cleaned["mine"] else None,
     )
-    activities = selectors.activity_list(filters, cleaned["sort"] or "deadline")
+    activities = permissions.scoped(
+        selectors.activity_list(filters, cleaned["sort"] or "deadline"), permissions.activity_scope(request.user)
+    )
     page = Paginator(activities, settings.RECTRACK_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -54,8 +58,15 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    if not permissions.scoped(Activity.objects.filter(pk=pk), permissions.activity_scope(user)).exists():
+        raise Http404
     try:
-        activity = selectors.activity_detail(pk)
+        activity = selectors.activity_detail(
+            pk,
+            projects=permissions.scoped(Project.objects.all(), permissions.project_scope(user)),
+            recommendations=permissions.scoped(Recommendation.objects.all(), permissions.recommendation_scope(user)),
+        )
     except Activity.DoesNotExist as error:
         raise Http404 from error
     return render(
@@ -63,7 +74,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "planning/activity_detail.html",
         {
             "activity": activity,
-            "history": history_for(activity),
+            "history": history_for(activity) if permissions.can_read_history(request.user) else None,
+            "publication": publication_panel(request.user, activity),
             "can_edit": permissions.can_edit_activity(request.user, activity),
         },
     )
@@ -128,8 +140,9 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def project_list(request: HttpRequest) -> HttpResponse:
     form = ProjectFilterForm(request.GET)
     cleaned, notes = clean_leniently(form, request.GET)
-    projects = selectors.project_list(
-        search=cleaned["q"].strip(), statuses=cleaned["status"], sort=cleaned["sort"] or "name"
+    projects = permissions.scoped(
+        selectors.project_list(search=cleaned["q"].strip(), statuses=cleaned["status"], sort=cleaned["sort"] or "name"),
+        permissions.project_scope(request.user),
     )
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -146,21 +159,24 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    if not permissions.scoped(Project.objects.filter(pk=pk), permissions.project_scope(user)).exists():
+        raise Http404
     try:
         project = selectors.project_detail(pk)
     except Project.DoesNotExist as error:
         raise Http404 from error
-    recommendations = Paginator(selectors.project_recommendations(project), settings.RECTRACK_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    linked = permissions.scoped(selectors.project_recommendations(project), permissions.recommendation_scope(user))
+    recommendations = Paginator(linked, settings.RECTRACK_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "planning/project_detail.html",
         {
             "project": project,
             "recommendations": recommendations,
-            "activities": selectors.project_activities(project),
-            "history": history_for(project),
+            "activities": permissions.scoped(selectors.project_activities(project), permissions.activity_scope(user)),
+            "history": history_for(project) if permissions.can_read_history(request.user) else None,
+            "publication": publication_panel(request.user, project),
             "can_manage": permissions.can_manage_projects(request.user),
             "can_create_activity": permissions.can_create_activities(request.user),
         },

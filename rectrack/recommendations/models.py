@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from rectrack.audit.models import Tracked
 from rectrack.lib.countries import localized_name
 from rectrack.lib.languages import current_language, in_language, language_name
+from rectrack.portal.models import publication_field
 from rectrack.taxonomy.models import VocabularyKind
 
 
@@ -257,6 +258,7 @@ class Recommendation(Tracked):
         choices=ImplementationStatus.choices,
         default=ImplementationStatus.NOT_STARTED,
     )
+    publication = publication_field()
 
     class Meta:
         verbose_name = _("recommendation")
@@ -277,6 +279,7 @@ class Recommendation(Tracked):
             # from this index alone, without reading the rows.
             models.Index(fields=["id", "status"], name="rec_id_status_idx"),
             models.Index(fields=["upr_position"], name="rec_position_idx"),
+            models.Index(fields=["publication"], name="rec_publication_idx"),
         ]
 
     def __str__(self) -> str:

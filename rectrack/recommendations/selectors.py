@@ -175,18 +175,32 @@ class RecommendationResults:
         return [rows[pk] for pk in ids if pk in rows]
 
 
-def search_recommendations(filters: RecommendationFilters, sort: str | None = None) -> RecommendationResults:
-    """Recommendations matching `filters`, sorted; relevance first for a search."""
+def search_recommendations(
+    filters: RecommendationFilters, sort: str | None = None, *, within: QuerySet | None = None
+) -> RecommendationResults:
+    """Recommendations matching `filters`, sorted; relevance first for a search.
+
+    `within` narrows the search to a set the reader may see (the published
+    recommendations on the portal, what is shared with a contributor).
+    """
     if sort not in (Sort.RELEVANCE, Sort.NEWEST, Sort.OLDEST):
         sort = None
     if sort == Sort.RELEVANCE and filters.search.include is None:
         sort = None
     sort = sort or (Sort.RELEVANCE if filters.search.include is not None else Sort.NEWEST)
-    return RecommendationResults(facet_filter(filters), filters.search, sort)
+    return RecommendationResults(facet_filter(filters, within), filters.search, sort)
 
 
-def recommendation_detail(pk: int) -> Recommendation:
-    """A recommendation with everything its page shows."""
+def recommendation_detail(
+    pk: int, *, projects: QuerySet | None = None, activities: QuerySet | None = None
+) -> Recommendation:
+    """A recommendation with everything its page shows.
+
+    `projects` and `activities` narrow the linked ones shown to those the
+    reader may see (permissions.project_scope, activity_scope).
+    """
+    projects = Project.objects.all() if projects is None else projects
+    activities = Activity.objects.all() if activities is None else activities
     return (
         Recommendation.objects.select_related("document__country", "mechanism", "lead_institution")
         .prefetch_related(
@@ -196,8 +210,8 @@ def recommendation_detail(pk: int) -> Recommendation:
             Prefetch("clusters", queryset=Term.objects.order_by("label")),
             "recommending_states",
             "supporting_institutions",
-            Prefetch("projects", queryset=Project.objects.order_by("name")),
-            Prefetch("activities", queryset=Activity.objects.select_related("lead_institution").order_by("deadline")),
+            Prefetch("projects", queryset=projects.order_by("name")),
+            Prefetch("activities", queryset=activities.select_related("lead_institution").order_by("deadline")),
         )
         .get(pk=pk)
     )

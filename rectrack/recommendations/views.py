@@ -8,11 +8,12 @@ from django.views.decorators.http import require_POST
 
 from rectrack.accounts import permissions
 from rectrack.audit.selectors import history_for
-from rectrack.lib.filters import clean_leniently
+from rectrack.lib.filters import clean_leniently, narrow_choices
 from rectrack.lib.forms import submit
 from rectrack.lib.languages import language_name
 from rectrack.lib.search_query import parse_search_query
-from rectrack.planning.models import Project
+from rectrack.planning.models import Activity, Project
+from rectrack.portal.panels import publication_panel
 from rectrack.recommendations import selectors, services
 from rectrack.recommendations.forms import (
     AssignToProjectForm,
@@ -45,9 +46,11 @@ def _filters_from(cleaned: dict) -> selectors.RecommendationFilters:
 
 def recommendation_list(request: HttpRequest) -> HttpResponse:
     form = RecommendationFilterForm(request.GET)
+    narrow_choices(form, "project", permissions.project_scope(request.user))
     cleaned, notes = clean_leniently(form, request.GET)
     filters = _filters_from(cleaned)
-    results = selectors.search_recommendations(filters, cleaned["sort"])
+    scope = permissions.recommendation_scope(request.user)
+    results = selectors.search_recommendations(filters, cleaned["sort"], within=scope)
     page = Paginator(results, settings.RECTRACK_PAGE_SIZE).get_page(request.GET.get("page"))
     if results.too_many_to_rank:
         notes.append(
@@ -76,8 +79,16 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
 
 
 def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    scope = permissions.recommendation_scope(user)
+    if scope is not None and not scope.filter(pk=pk).exists():
+        raise Http404
     try:
-        recommendation = selectors.recommendation_detail(pk)
+        recommendation = selectors.recommendation_detail(
+            pk,
+            projects=permissions.scoped(Project.objects.all(), permissions.project_scope(user)),
+            activities=permissions.scoped(Activity.objects.all(), permissions.activity_scope(user)),
+        )
     except selectors.Recommendation.DoesNotExist as error:
         raise Http404 from error
     return render(
@@ -86,7 +97,8 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "recommendation": recommendation,
             "assign_form": AssignToProjectForm(),
-            "history": history_for(recommendation),
+            "history": history_for(recommendation) if permissions.can_read_history(request.user) else None,
+            "publication": publication_panel(request.user, recommendation),
             "can_manage": permissions.can_manage_recommendations(request.user),
             "can_create_activity": permissions.can_create_activities(request.user),
         },
