@@ -136,6 +136,8 @@ def main() -> None:
         if download := result.get("_open_data_csv"):
             print(f"{vendor:<11} open data: {download['rows']:,} recommendations as CSV ({download['megabytes']} MB) "
                   f"in {download['seconds']} s, peak Python memory {download['peak_python_memory_mb']} MB")  # fmt: skip
+        if uncached := result.get("_portal_home_uncached_ms"):
+            print(f"{vendor:<11} portal home computing its figures (cached for a minute): {uncached} ms")
         generation = result["_meta"].get("generation_seconds")
         if generation:
             print(f"{vendor:<11} generating {args.count:,} recommendations took {generation} s")

@@ -153,3 +153,46 @@ def test_import_a_thematic_list_preview_then_confirm(live_server, live_world, pa
     page.get_by_role("searchbox", name="Words in the text").fill('"enforced disappearance"')
     page.get_by_role("button", name="Apply").click()
     assert "121.2 (A/HRC/43/15)" in page.content()
+
+
+def test_an_administrator_publishes_a_recommendation_and_the_public_finds_it(live_server, live_world, browser, page):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("administrator")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Welcome, Administrator!").wait_for()
+
+    # Nothing is published yet: the public sees no recommendation.
+    public = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    visitor = public.new_page()
+    try:
+        visitor.goto(f"{live_server.url}/public/recommendations/?q=torture")
+        visitor.get_by_text("0 recommendations").wait_for()
+
+        page.goto(f"{live_server.url}/recommendations/{live_world.torture.pk}/")
+        panel = page.get_by_role("region", name="Public portal")
+        assert panel.get_by_text("Not published").first.is_visible()
+        panel.get_by_label("On the public portal").select_option(label="Published")
+        panel.get_by_role("button", name="Save").click()
+        page.get_by_text("It is on the public portal.").wait_for()
+        shot(page, "portal-1-published")
+
+        # The public finds it, opens it, and downloads the open data.
+        visitor.goto(f"{live_server.url}/public/")
+        visitor.get_by_label("Search the published recommendations").fill("torture")
+        visitor.get_by_role("button", name="Search").click()
+        visitor.get_by_text("1 recommendation").wait_for()
+        visitor.get_by_role("link", name="121.10 (A/HRC/43/15)").click()
+        visitor.get_by_role("heading", name="Recommendation 121.10 (A/HRC/43/15)").wait_for()
+        assert visitor.get_by_text("Investigate all allegations of torture").is_visible()
+        assert visitor.get_by_text("In progress").first.is_visible()
+        assert visitor.get_by_role("link", name="Sign in").is_visible()
+        shot(visitor, "portal-2-recommendation")
+        visitor.get_by_role("link", name="Open data").click()
+        with visitor.expect_download() as download:
+            visitor.get_by_role("link", name="Recommendations, CSV").click()
+        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert text.startswith("id,reference,text")
+        assert "Investigate all allegations of torture" in text and "Roma children" not in text
+    finally:
+        public.close()

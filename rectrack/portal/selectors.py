@@ -9,6 +9,7 @@ else on the portal reads the tables directly.
 from collections import Counter
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from rectrack.instance import selectors as instance
@@ -39,10 +40,12 @@ def rules() -> Rules:
     )
 
 
-def _published(field: str, by_default: bool) -> Q:
+def _published(model, by_default: bool) -> Q:
     if by_default:
-        return ~Q(**{field: Publication.WITHHELD})
-    return Q(**{field: Publication.PUBLISHED})
+        # "Not among the withheld", read from the publication index: the few
+        # withheld ids are gathered once, and no published row is read for it.
+        return ~Q(pk__in=model.objects.filter(publication=Publication.WITHHELD).values("pk"))
+    return Q(publication=Publication.PUBLISHED)
 
 
 def _decides(value: str, by_default: bool) -> bool:
@@ -53,19 +56,19 @@ def published_q(model) -> Q:
     """The condition that `model` (Recommendation, Project or Activity) rows are published."""
     current = rules()
     by_default = {Recommendation: current.recommendations, Project: current.projects, Activity: current.activities}
-    return _published("publication", by_default[model])
+    return _published(model, by_default[model])
 
 
 def public_recommendations() -> QuerySet[Recommendation]:
-    return Recommendation.objects.filter(_published("publication", rules().recommendations))
+    return Recommendation.objects.filter(_published(Recommendation, rules().recommendations))
 
 
 def public_projects() -> QuerySet[Project]:
-    return Project.objects.filter(_published("publication", rules().projects))
+    return Project.objects.filter(_published(Project, rules().projects))
 
 
 def public_activities() -> QuerySet[Activity]:
-    return Activity.objects.filter(_published("publication", rules().activities))
+    return Activity.objects.filter(_published(Activity, rules().activities))
 
 
 def is_public(obj) -> bool:
@@ -83,10 +86,44 @@ def budget_is_public(activity: Activity) -> bool:
     return _decides(activity.budget_publication, rules().budgets)
 
 
+# Figures and option lists read over every published recommendation are kept
+# this long (per set of default rules): a change shows on the portal within it.
+CACHE_SECONDS = 60
+
+
+def _cached(name: str, compute):
+    current = rules()
+    key = f"portal:{name}:" + "".join("1" if value else "0" for value in vars(current).values())
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
 def public_institution_choices() -> list[tuple[int, str]]:
     """Institutions leading a published recommendation: the portal's filter list."""
-    leading = public_recommendations().filter(lead_institution__isnull=False).values("lead_institution_id")
-    return list(Institution.objects.filter(pk__in=leading).order_by("name").values_list("pk", "name"))
+
+    def compute():
+        leading = public_recommendations().filter(lead_institution__isnull=False).values("lead_institution_id")
+        return list(Institution.objects.filter(pk__in=leading).order_by("name").values_list("pk", "name"))
+
+    return _cached("institutions", compute)
+
+
+def overview() -> dict:
+    """The portal's home figures: published recommendations by status, and counts of projects and activities."""
+
+    def compute():
+        statuses = recommendation_status_counts(public_recommendations())
+        return {
+            "recommendation_count": sum(row["count"] for row in statuses),
+            "statuses": statuses,
+            "project_count": public_projects().count(),
+            "activity_count": public_activities().count(),
+        }
+
+    return _cached("overview", compute)
 
 
 def public_project_choices() -> list[tuple[int, str]]:

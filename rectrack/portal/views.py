@@ -45,18 +45,7 @@ def public_page(view):
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    recommendations = selectors.public_recommendations()
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "recommendation_count": recommendations.count(),
-            "project_count": selectors.public_projects().count(),
-            "activity_count": selectors.public_activities().count(),
-            "statuses": selectors.recommendation_status_counts(recommendations),
-            "country": instance.country(),
-        },
-    )
+    return render(request, "portal/home.html", {**selectors.overview(), "country": instance.country()})
 
 
 @public_page

@@ -165,6 +165,13 @@ def paragraph_sort_key(paragraph: str) -> str:
     return ".".join(part.zfill(5) for part in parts[:4])
 
 
+def reference_for(pk: int, paragraph: str, symbol: str) -> str:
+    """A recommendation's reference from plain values (Recommendation.reference, exports)."""
+    if paragraph and symbol:
+        return f"{paragraph} ({symbol})"
+    return paragraph or symbol or f"#{pk}"
+
+
 class Recommendation(Tracked):
     # UN-side fields: set by import or entry, refreshed by a newer export.
     mechanism = models.ForeignKey(
@@ -288,10 +295,7 @@ class Recommendation(Tracked):
     @property
     def reference(self) -> str:
         """ "121.2 (A/HRC/43/15)", or the id when there is neither."""
-        symbol = self.document.symbol if self.document_id else ""
-        if self.paragraph and symbol:
-            return f"{self.paragraph} ({symbol})"
-        return self.paragraph or symbol or f"#{self.pk}"
+        return reference_for(self.pk, self.paragraph, self.document.symbol if self.document_id else "")
 
     @property
     def body(self) -> str:
