@@ -230,6 +230,12 @@ MATRIX: dict[str, Entry] = {
         data=lambda w: {**_recommendation_form(w), "version": w.torture.version, "status": "fully_implemented"},
         note="edit or classify a recommendation",
     ),
+    "recommendations:status": Entry(
+        args=lambda w: [w.torture.pk], post_only=True, writers=SECRETARIAT,
+        data=lambda w: {"status": "partially_implemented", "effective_on": w.torture.issued_on.isoformat(),
+                        "justification": "A new law", "version": w.torture.version},
+        note="record a dated status change with its justification",
+    ),
     "recommendations:translations": Entry(
         args=lambda w: [w.education.pk],
         readers=SECRETARIAT,

@@ -159,12 +159,15 @@ def save_tracked(
     actor,
     fields: Mapping[str, Any],
     expected_version: int | None = None,
+    also: Mapping[str, dict] | None = None,
 ) -> dict[str, dict]:
     """Apply `fields` (plain and many-to-many) to a saved object, with history.
 
     Validates with full_clean, refuses a stale `expected_version`, writes one
     history entry listing each changed field, and returns the changes. A save
-    that changes nothing writes nothing and keeps the version.
+    that changes nothing writes nothing and keeps the version. `also` adds
+    changes made beside the fields (a related row added) to that entry, and
+    makes it a change even when no field moved.
     """
     model = type(instance)
     current = model.objects.get(pk=instance.pk)
@@ -176,7 +179,7 @@ def save_tracked(
     current.full_clean()
     after_plain = snapshot(current, plain)
     after_m2m = {name: _labels(value) for name, value in m2m.items()}
-    changes = diff(before, {**after_plain, **after_m2m})
+    changes = {**diff(before, {**after_plain, **after_m2m}), **(also or {})}
     if not changes:
         # What the user asked for is what is stored: nothing to overwrite.
         return {}

@@ -276,7 +276,7 @@ def _recommendations(institutions: dict, rng: random.Random) -> int:
         if row["position"] == "Noted" and status != "not_started":
             status = rng.choice([ImplementationStatus.NOT_STARTED, ImplementationStatus.NOT_IMPLEMENTED])
         label_text = " ".join([row["themes"], row["affected_persons"], row["text"]])
-        recommendation_services.recommendation_create(
+        recommendation = recommendation_services.recommendation_create(
             actor=None,
             mechanism=upr,
             document=documents[row["source_file"]],
@@ -290,10 +290,52 @@ def _recommendations(institutions: dict, rng: random.Random) -> int:
             affected_persons=terms(VocabularyKind.AFFECTED_PERSONS, _split(row["affected_persons"])),
             sdgs=terms(VocabularyKind.SDG, _split(row["sdgs"])),
             lead_institution=_lead_for(label_text, institutions),
-            status=status,
         )
+        _record_statuses(recommendation, status, rng)
         created += 1
     return created
+
+
+# The way to each status, one dated change per step, with an invented justification.
+STATUS_PATHS = {
+    ImplementationStatus.IN_PROGRESS: [ImplementationStatus.IN_PROGRESS],
+    ImplementationStatus.PARTIALLY_IMPLEMENTED: [
+        ImplementationStatus.IN_PROGRESS,
+        ImplementationStatus.PARTIALLY_IMPLEMENTED,
+    ],
+    ImplementationStatus.FULLY_IMPLEMENTED: [
+        ImplementationStatus.IN_PROGRESS,
+        ImplementationStatus.PARTIALLY_IMPLEMENTED,
+        ImplementationStatus.FULLY_IMPLEMENTED,
+    ],
+    ImplementationStatus.NOT_IMPLEMENTED: [ImplementationStatus.NOT_IMPLEMENTED],
+    ImplementationStatus.NO_LONGER_APPLICABLE: [ImplementationStatus.NO_LONGER_APPLICABLE],
+}
+JUSTIFICATIONS = {
+    ImplementationStatus.IN_PROGRESS: "The lead institution reported that work has started.",
+    ImplementationStatus.PARTIALLY_IMPLEMENTED: "Part of the measures asked for are in force; the rest are planned.",
+    ImplementationStatus.FULLY_IMPLEMENTED: "The measures are in force, as confirmed at the NMIRF plenary.",
+    ImplementationStatus.NOT_IMPLEMENTED: "The Government decided not to act on it in this cycle.",
+    ImplementationStatus.NO_LONGER_APPLICABLE: "Overtaken by later legislation.",
+}
+
+
+def _record_statuses(recommendation: Recommendation, status: str, rng: random.Random) -> None:
+    """Record the invented status as dated steps between the recommendation's date and today."""
+    steps = STATUS_PATHS.get(status, [])
+    today = timezone.localdate()
+    span = (today - recommendation.issued_on).days
+    if not steps or span < len(steps):
+        return
+    days = sorted(rng.sample(range(1, span + 1), len(steps)))
+    for step, day in zip(steps, days, strict=True):
+        recommendation_services.recommendation_change_status(
+            recommendation=recommendation,
+            actor=None,
+            status=step,
+            effective_on=recommendation.issued_on + timedelta(days=day),
+            justification=JUSTIFICATIONS[step],
+        )
 
 
 def _projects(institutions: dict, actor) -> dict[str, Project]:

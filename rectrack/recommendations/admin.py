@@ -7,6 +7,7 @@ from rectrack.recommendations.models import (
     Document,
     Mechanism,
     Recommendation,
+    StatusChange,
     paragraph_sort_key,
 )
 
@@ -51,8 +52,30 @@ class RecommendationAdmin(HistoryAdmin):
         "supporting_institutions",
     ]
     list_select_related = ["document", "mechanism"]
+    # The status changes only with a date and a justification, on the recommendation's page.
+    readonly_fields = ["status"]
     show_full_result_count = False  # a COUNT(*) of 260,000 rows per page view is wasted work
 
     def save_model(self, request, obj, form, change):
         obj.paragraph_key = paragraph_sort_key(obj.paragraph)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    """Read only: status changes are recorded on the recommendation's page, with their history."""
+
+    list_display = ["recommendation", "status", "effective_on", "created_by", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["recommendation__document", "created_by"]
+    date_hierarchy = "effective_on"
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

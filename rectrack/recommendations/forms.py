@@ -100,7 +100,6 @@ class RecommendationForm(forms.ModelForm):
             "priority",
             "lead_institution",
             "supporting_institutions",
-            "status",
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 6}),
@@ -167,6 +166,35 @@ class RecommendationForm(forms.ModelForm):
 
     def clean_language(self) -> str:
         return self.cleaned_data.get("language") or self.instance.language or "en"
+
+
+class StatusChangeForm(forms.Form):
+    """Record a dated change of a recommendation's implementation status."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=ImplementationStatus.choices)
+    effective_on = forms.DateField(
+        label=_("Effective date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("When the status changed; a report for a period reads the status at its end."),
+    )
+    justification = forms.CharField(
+        label=_("Justification"),
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What happened: the law adopted, the measure taken, the decision."),
+    )
+    evidence = forms.URLField(
+        label=_("Evidence (a link)"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("For example the official gazette or a ministry's page."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class StatusOnForm(forms.Form):
+    on = forms.DateField(label=_("Status on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class TranslationForm(forms.Form):

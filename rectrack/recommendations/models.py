@@ -335,3 +335,57 @@ class ShownText:
     def in_other_language(self) -> bool:
         """The user reads the original in a language that is not theirs."""
         return self.is_original and self.language.split("-")[0] != current_language().split("-")[0]
+
+
+class StatusChange(models.Model):
+    """One dated change of a recommendation's implementation status, with why and its evidence.
+
+    The recommendation's `status` is the status of its latest change by
+    effective date; the changes answer "what was its status on date X".
+    """
+
+    recommendation = models.ForeignKey(
+        Recommendation, verbose_name=_("recommendation"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(_("implementation status"), max_length=30, choices=ImplementationStatus.choices)
+    effective_on = models.DateField(_("effective date"))
+    justification = models.TextField(_("justification"))
+    evidence = models.URLField(_("evidence (a link)"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-effective_on", "-created_at", "-id"]
+        indexes = [models.Index(fields=["recommendation", "effective_on"], name="status_change_rec_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}, {self.effective_on.isoformat()}"
+
+
+def suggested_status(activity_statuses: list[str]) -> str | None:
+    """The implementation status the linked activities suggest, or None when they suggest nothing.
+
+    Cancelled activities do not count. All completed: fully implemented; some
+    completed: partially implemented; any under way or delayed: in progress;
+    all planned: not started.
+    """
+    counted = [status for status in activity_statuses if status != "cancelled"]
+    if not counted:
+        return None
+    completed = counted.count("completed")
+    if completed == len(counted):
+        return ImplementationStatus.FULLY_IMPLEMENTED
+    if completed:
+        return ImplementationStatus.PARTIALLY_IMPLEMENTED
+    if any(status in ("in_progress", "delayed") for status in counted):
+        return ImplementationStatus.IN_PROGRESS
+    return ImplementationStatus.NOT_STARTED

@@ -6,14 +6,21 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, CharField, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
 from rectrack.institutions.selectors import institution_choices
 from rectrack.lib.search_query import ParsedQuery, parse_search_query
 from rectrack.planning.models import Activity, Project
 from rectrack.planning.selectors import project_choices
-from rectrack.recommendations.models import Document, Mechanism, Recommendation
+from rectrack.recommendations.models import (
+    Document,
+    ImplementationStatus,
+    Mechanism,
+    Recommendation,
+    StatusChange,
+)
 from rectrack.recommendations.search import apply_search, count_matches, ranked_ids, ranked_page
 from rectrack.taxonomy.models import Term, VocabularyKind
 from rectrack.taxonomy.selectors import term_choices
@@ -262,3 +269,29 @@ def filter_choices() -> dict[str, list[tuple]]:
         }
         cache.set(key, choices, FILTER_CHOICES_SECONDS)
     return choices
+
+
+def with_status_on(recommendations: QuerySet, day: date) -> QuerySet:
+    """Annotate `status_on`: each recommendation's implementation status on `day`.
+
+    The latest recorded change effective on or before the day decides; with
+    none by then, "not started". A recommendation with no recorded change at
+    all keeps its current status throughout (it was set before the history
+    was kept, or by a bulk load). None for a recommendation made after the day.
+    """
+    changes = StatusChange.objects.filter(recommendation=OuterRef("pk"))
+    latest = changes.filter(effective_on__lte=day).order_by("-effective_on", "-created_at", "-id").values("status")[:1]
+    return recommendations.annotate(
+        status_on=Case(
+            When(issued_on__gt=day, then=Value(None)),
+            When(~Exists(changes), then=F("status")),
+            default=Coalesce(Subquery(latest), Value(ImplementationStatus.NOT_STARTED)),
+            output_field=CharField(),
+        )
+    )
+
+
+def status_on(recommendation: Recommendation, day: date) -> str | None:
+    return with_status_on(Recommendation.objects.filter(pk=recommendation.pk), day).values_list("status_on", flat=True)[
+        0
+    ]

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectrack.audit.models import Action
@@ -17,6 +18,7 @@ from rectrack.recommendations.models import (
     Document,
     Mechanism,
     Recommendation,
+    StatusChange,
     paragraph_sort_key,
     parse_paragraph,
     upr_cycle_for_session,
@@ -109,6 +111,58 @@ def recommendation_update(
     return save_tracked(
         instance=recommendation, actor=actor, fields=_derived(fields), expected_version=expected_version
     )
+
+
+@transaction.atomic
+def recommendation_change_status(
+    *,
+    recommendation: Recommendation,
+    actor,
+    status: str,
+    effective_on: date,
+    justification: str,
+    evidence: str = "",
+    expected_version: int | None = None,
+) -> StatusChange:
+    """Record a dated status change with its justification and optional evidence (a link).
+
+    The recommendation's status becomes that of its latest change by
+    effective date, so a change dated before a later one is kept in the
+    history without replacing the current status. One history entry;
+    refuses a stale `expected_version` (ConflictError).
+    """
+    errors = {}
+    if effective_on > timezone.localdate():
+        errors["effective_on"] = _("The effective date cannot be in the future.")
+    elif recommendation.issued_on and effective_on < recommendation.issued_on:
+        errors["effective_on"] = _("The effective date cannot be before the recommendation was made (%(date)s).") % {
+            "date": recommendation.issued_on.isoformat()
+        }
+    if not justification.strip():
+        errors["justification"] = _("Say why the status changes.")
+    if errors:
+        raise ValidationError(errors)
+    change = StatusChange(
+        recommendation=recommendation,
+        status=status,
+        effective_on=effective_on,
+        justification=justification.strip(),
+        evidence=evidence.strip(),
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    change.full_clean()
+    change.save()
+    latest = StatusChange.objects.filter(recommendation=recommendation).order_by("-effective_on", "-created_at", "-id")[
+        0
+    ]
+    save_tracked(
+        instance=recommendation,
+        actor=actor,
+        fields={"status": latest.status},
+        expected_version=expected_version,
+        also={"status_changes": {"added": [str(change)], "removed": []}},
+    )
+    return change
 
 
 @transaction.atomic

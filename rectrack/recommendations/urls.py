@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.recommendation_create, name="create"),
     path("<int:pk>/", views.recommendation_detail, name="detail"),
     path("<int:pk>/edit/", views.recommendation_edit, name="edit"),
+    path("<int:pk>/status/", views.recommendation_status, name="status"),
     path("<int:pk>/translations/", views.recommendation_translations, name="translations"),
     path("<int:pk>/assign/", views.recommendation_assign, name="assign"),
     path("<int:pk>/projects/<int:project_pk>/remove/", views.recommendation_unassign, name="unassign"),

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,8 +20,11 @@ from rectrack.recommendations.forms import (
     AssignToProjectForm,
     RecommendationFilterForm,
     RecommendationForm,
+    StatusChangeForm,
+    StatusOnForm,
     TranslationForm,
 )
+from rectrack.recommendations.models import ImplementationStatus, suggested_status
 
 
 def _filters_from(cleaned: dict) -> selectors.RecommendationFilters:
@@ -78,7 +82,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_detail(request: HttpRequest, pk: int, status_form: StatusChangeForm | None = None) -> HttpResponse:
     user = request.user
     scope = permissions.recommendation_scope(user)
     if scope is not None and not scope.filter(pk=pk).exists():
@@ -91,18 +95,64 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except selectors.Recommendation.DoesNotExist as error:
         raise Http404 from error
+    can_manage = permissions.can_manage_recommendations(user)
+    if can_manage and status_form is None:
+        status_form = StatusChangeForm(
+            initial={
+                "status": recommendation.status,
+                "effective_on": timezone.localdate(),
+                "version": recommendation.version,
+            }
+        )
+    on_form = StatusOnForm(request.GET if "on" in request.GET else None)
+    status_then = None
+    if on_form.is_bound and on_form.is_valid():
+        status_then = selectors.status_on(recommendation, on_form.cleaned_data["on"])
+    suggested = suggested_status([activity.status for activity in recommendation.activities.all()])
     return render(
         request,
         "recommendations/detail.html",
         {
             "recommendation": recommendation,
             "assign_form": AssignToProjectForm(),
-            "history": history_for(recommendation) if permissions.can_read_history(request.user) else None,
-            "publication": publication_panel(request.user, recommendation),
-            "can_manage": permissions.can_manage_recommendations(request.user),
-            "can_create_activity": permissions.can_create_activities(request.user),
+            "history": history_for(recommendation) if permissions.can_read_history(user) else None,
+            "status_changes": recommendation.status_changes.select_related("created_by"),
+            "status_form": status_form if can_manage else None,
+            "on_form": on_form,
+            "status_then": status_then,
+            "status_then_label": dict(ImplementationStatus.choices).get(status_then, ""),
+            "suggested": suggested,
+            "suggested_label": dict(ImplementationStatus.choices).get(suggested, ""),
+            "publication": publication_panel(user, recommendation),
+            "can_manage": can_manage,
+            "can_create_activity": permissions.can_create_activities(user),
         },
     )
+
+
+@require_POST
+def recommendation_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a dated status change (the secretariat)."""
+    recommendation = permissions.get_recommendation_for_user(request.user, pk, write=True)
+    form = StatusChangeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        submission = submit(
+            form,
+            lambda: services.recommendation_change_status(
+                recommendation=recommendation,
+                actor=request.user,
+                status=data["status"],
+                effective_on=data["effective_on"],
+                justification=data["justification"],
+                evidence=data["evidence"],
+                expected_version=data["version"],
+            ),
+        )
+        if submission.ok:
+            messages.success(request, _("The status change was recorded."))
+            return redirect("recommendations:detail", pk=pk)
+    return recommendation_detail(request, pk, status_form=form)
 
 
 def _save_recommendation(request: HttpRequest, form: RecommendationForm, recommendation=None):
