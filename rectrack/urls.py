@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("rectrack.accounts.urls")),
     path("recommendations/", include("rectrack.recommendations.urls")),
     path("imports/", include("rectrack.imports.urls")),
+    path("updates/", include("rectrack.audit.urls")),
     path("settings/instance/", include("rectrack.instance.urls")),
     path("settings/taxonomy/", include("rectrack.taxonomy.urls")),
     path("settings/institutions/", include("rectrack.institutions.urls")),

@@ -60,6 +60,8 @@ def _pages(world, role) -> list[str]:
         reverse("dashboard:settings"),
         reverse("accounts:two_factor"),
     ]
+    if role != Role.CONTRIBUTOR:
+        pages.append(reverse("audit:feed"))
     if role in SECRETARIAT:
         run = ImportRun.objects.get_or_create(
             file_name="export.json",

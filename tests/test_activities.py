@@ -180,7 +180,7 @@ def test_edit_records_the_budget_change(world, client_for):
     event = AuditEvent.objects.filter(object_id=world.activity.pk, content_type__model="activity").latest("id")
     assert event.changes == {"budget_amount": {"old": "100000", "new": "150000"}}
     page = client.get(reverse("planning:activity_detail", args=[world.activity.pk])).content.decode()
-    assert "Budget changed from “100000” to “150000”" in page
+    assert "Budget changed from “100,000” to “150,000”" in page
 
 
 def test_two_people_editing_the_same_activity(world, client_for):

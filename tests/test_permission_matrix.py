@@ -207,6 +207,7 @@ MATRIX: dict[str, Entry] = {
         note="edit an institution; see its roster",
     ),
     "dashboard:home": Entry(note="dashboard"),
+    "audit:feed": Entry(readers=NOT_CONTRIBUTOR, note="the feed of all updates (administrators also see settings)"),
     "dashboard:reporting": Entry(note="reporting"),
     "dashboard:statistics": Entry(note="statistics"),
     "dashboard:settings": Entry(note="settings"),

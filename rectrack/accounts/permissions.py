@@ -116,6 +116,21 @@ def can_read_history(user: User) -> bool:
     return reads_everything(user)
 
 
+def history_kinds(user: User) -> list:
+    """The kinds of objects whose updates the user reads in the feed of all updates.
+
+    Administrators also read the changes to settings: users, institutions,
+    terms and the instance's settings.
+    """
+    from rectrack.instance.models import InstanceSettings
+    from rectrack.taxonomy.models import Term
+
+    kinds = [Recommendation, Project, Activity]
+    if can_manage_users(user):
+        kinds += [Institution, Term, User, InstanceSettings]
+    return kinds
+
+
 def can_manage_users(user: User) -> bool:
     """Invite users, change their roles and institutions, deactivate them, lift sign-in pauses."""
     return user.is_authenticated and user.is_active and user.role == Role.ADMINISTRATOR

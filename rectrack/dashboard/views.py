@@ -33,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "my_activities": selectors.my_activities(institution_ids(user)),
             "has_institutions": bool(institution_ids(user)),
             "recent_updates": selectors.recent_updates(scopes=scopes),
+            "can_read_history": permissions.can_read_history(user),
             "today": today,
         },
     )

@@ -21,6 +21,7 @@ _SECTIONS = (
     ("portal:settings", "settings"),
     ("portal:publication", "settings"),
     ("dashboard:home", "dashboard"),
+    ("audit:feed", "dashboard"),
 )
 
 
