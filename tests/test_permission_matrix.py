@@ -231,6 +231,11 @@ MATRIX: dict[str, Entry] = {
         data=lambda w: {**_recommendation_form(w), "version": w.torture.version, "status": "fully_implemented"},
         note="edit or classify a recommendation",
     ),
+    "recommendations:bulk": Entry(
+        post_only=True, writers=SECRETARIAT,
+        data=lambda w: {"action": "lead", "lead": w.interior.pk, "apply_to": "all", "query": ""},
+        note="one change to many recommendations (ticked, or every match)",
+    ),
     "recommendations:status": Entry(
         args=lambda w: [w.torture.pk], post_only=True, writers=SECRETARIAT,
         data=lambda w: {"status": "partially_implemented", "effective_on": w.torture.issued_on.isoformat(),

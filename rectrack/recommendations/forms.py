@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rectrack.institutions.models import Institution
@@ -225,3 +226,73 @@ class AssignToProjectForm(forms.Form):
         queryset=Project.objects.exclude(status=ProjectStatus.ARCHIVED).order_by("name"),
         empty_label=_("Choose a project"),
     )
+
+
+def _kind_and_label(term: Term) -> str:
+    return f"{term.vocabulary.get_kind_display()}: {term.display_label}"
+
+
+class BulkForm(forms.Form):
+    """One change to many recommendations of the list: those ticked, or every one the filters match."""
+
+    action = forms.ChoiceField(
+        label=_("Change"),
+        choices=[
+            ("project", _("Assign to a project")),
+            ("lead", _("Set the lead institution")),
+            ("term", _("Add a theme, affected group or national cluster")),
+            ("status", _("Record a status change")),
+        ],
+    )
+    apply_to = forms.ChoiceField(
+        label=_("Apply to"),
+        choices=[
+            ("selected", _("The recommendations ticked on this page")),
+            ("all", _("Every recommendation that matches the search and filters")),
+        ],
+        widget=forms.RadioSelect,
+        initial="selected",
+    )
+    query = forms.CharField(required=False, max_length=20_000, widget=forms.HiddenInput)
+    project = forms.ModelChoiceField(
+        label=_("Project"), required=False, queryset=Project.objects.exclude(status=ProjectStatus.ARCHIVED)
+    )
+    lead = forms.ModelChoiceField(
+        label=_("Lead institution"), required=False, queryset=Institution.objects.filter(is_active=True)
+    )
+    term = forms.ModelChoiceField(
+        label=_("Theme, affected group or cluster"), required=False, queryset=Term.objects.none()
+    )
+    status = forms.ChoiceField(label=_("New status"), choices=ImplementationStatus.choices, required=False)
+    effective_on = forms.DateField(
+        label=_("Effective date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    justification = forms.CharField(
+        label=_("Justification"), required=False, max_length=5_000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    NEEDS = {
+        "project": ("project",),
+        "lead": ("lead",),
+        "term": ("term",),
+        "status": ("status", "effective_on", "justification"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = Q(vocabulary__kind__in=[VocabularyKind.THEME, VocabularyKind.AFFECTED_PERSONS])
+        current &= Q(vocabulary__is_current=True)
+        self.fields["term"].queryset = (
+            Term.objects.filter(current | Q(vocabulary__kind=VocabularyKind.NATIONAL_CLUSTER))
+            .exclude(status=TermStatus.RETIRED)
+            .select_related("vocabulary")
+            .order_by("vocabulary__kind", "label")
+        )
+        self.fields["term"].label_from_instance = _kind_and_label
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.NEEDS.get(cleaned.get("action"), ()):
+            if not cleaned.get(name):
+                self.add_error(name, _("This field is required for the change you chose."))
+        return cleaned

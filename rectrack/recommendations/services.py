@@ -23,6 +23,7 @@ from rectrack.recommendations.models import (
     parse_paragraph,
     upr_cycle_for_session,
 )
+from rectrack.taxonomy.models import VocabularyKind
 
 
 def country_get_or_create(*, name: str) -> Country:
@@ -260,3 +261,83 @@ def recommendation_remove_from_project(*, recommendation: Recommendation, projec
         changes={"recommendations": {"added": [], "removed": [recommendation.reference]}},
     )
     return True
+
+
+# Bulk changes ---------------------------------------------------------------
+
+BULK_LIMIT = 2_000  # recommendations changed in one go
+
+
+def _bump(ids: list[int]) -> list[Recommendation]:
+    """New versions for changed recommendations, read back for their history entries."""
+    Recommendation.objects.filter(pk__in=ids).update(version=F("version") + 1, updated_at=timezone.now())
+    return list(
+        Recommendation.objects.filter(pk__in=ids)
+        .select_related("document")
+        .only("pk", "version", "paragraph", "document__symbol")
+    )
+
+
+@transaction.atomic
+def recommendations_set_lead(*, recommendations, institution, actor) -> int:
+    """Make `institution` the lead of many recommendations; one history entry each; returns how many changed."""
+    before = dict(recommendations.exclude(lead_institution=institution).values_list("pk", "lead_institution__name"))
+    if not before:
+        return 0
+    Recommendation.objects.filter(pk__in=list(before)).update(lead_institution=institution)
+    record_events(
+        actor=actor,
+        instances=_bump(list(before)),
+        action=Action.UPDATED,
+        changes_for=lambda rec: {"lead_institution": {"old": before[rec.pk], "new": str(institution)}},
+    )
+    return len(before)
+
+
+TERM_RELATIONS = {
+    VocabularyKind.THEME: "themes",
+    VocabularyKind.AFFECTED_PERSONS: "affected_persons",
+    VocabularyKind.NATIONAL_CLUSTER: "clusters",
+}
+
+
+@transaction.atomic
+def recommendations_add_term(*, recommendations, term, actor) -> int:
+    """Add a theme, affected group or national cluster to many recommendations; one history entry each."""
+    relation = TERM_RELATIONS.get(term.vocabulary.kind)
+    if relation is None:
+        raise ValidationError(_("Only themes, affected persons and national clusters can be added this way."))
+    through = Recommendation._meta.get_field(relation).remote_field.through
+    ids = set(recommendations.values_list("pk", flat=True))
+    ids -= set(through.objects.filter(term=term, recommendation_id__in=ids).values_list("recommendation_id", flat=True))
+    if not ids:
+        return 0
+    through.objects.bulk_create([through(recommendation_id=pk, term=term) for pk in ids])
+    record_events(
+        actor=actor,
+        instances=_bump(sorted(ids)),
+        action=Action.UPDATED,
+        changes_for=lambda rec: {relation: {"added": [str(term)], "removed": []}},
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def recommendations_change_status(
+    *, recommendations, actor, status: str, effective_on: date, justification: str, evidence: str = ""
+) -> int:
+    """Record the same dated status change on many recommendations, all or none; one history entry each."""
+    count = 0
+    for recommendation in recommendations.select_related("document").order_by("pk"):
+        try:
+            recommendation_change_status(
+                recommendation=recommendation, actor=actor, status=status, effective_on=effective_on,
+                justification=justification, evidence=evidence,
+            )  # fmt: skip
+        except ValidationError as error:
+            raise ValidationError(
+                _("%(reference)s: %(problem)s")
+                % {"reference": recommendation.reference, "problem": " ".join(error.messages)}
+            ) from error
+        count += 1
+    return count

@@ -6,6 +6,7 @@ app_name = "recommendations"
 urlpatterns = [
     path("", views.recommendation_list, name="list"),
     path("new/", views.recommendation_create, name="create"),
+    path("bulk/", views.recommendation_bulk, name="bulk"),
     path("<int:pk>/", views.recommendation_detail, name="detail"),
     path("<int:pk>/edit/", views.recommendation_edit, name="edit"),
     path("<int:pk>/status/", views.recommendation_status, name="status"),

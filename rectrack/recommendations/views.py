@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rectrack.accounts import permissions
@@ -18,13 +21,14 @@ from rectrack.portal.panels import publication_panel
 from rectrack.recommendations import selectors, services
 from rectrack.recommendations.forms import (
     AssignToProjectForm,
+    BulkForm,
     RecommendationFilterForm,
     RecommendationForm,
     StatusChangeForm,
     StatusOnForm,
     TranslationForm,
 )
-from rectrack.recommendations.models import ImplementationStatus, suggested_status
+from rectrack.recommendations.models import ImplementationStatus, Recommendation, suggested_status
 
 
 def _filters_from(cleaned: dict) -> selectors.RecommendationFilters:
@@ -78,6 +82,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
             "has_filters": any(v for k, v in cleaned.items() if k not in ("q", "sort")),
             "can_manage": permissions.can_manage_recommendations(request.user),
             "can_import": permissions.can_import(request.user),
+            "bulk_form": BulkForm() if permissions.can_manage_recommendations(request.user) else None,
         },
     )
 
@@ -264,3 +269,66 @@ def recommendation_unassign(request: HttpRequest, pk: int, project_pk: int) -> H
     if services.recommendation_remove_from_project(recommendation=recommendation, project=project, actor=request.user):
         messages.success(request, _("Removed from the project “%(project)s”.") % {"project": project})
     return redirect("recommendations:detail", pk=recommendation.pk)
+
+
+@require_POST
+def recommendation_bulk(request: HttpRequest) -> HttpResponse:
+    """One change to the ticked recommendations, or to every one the list's search and filters match."""
+    user = request.user
+    if not permissions.can_manage_recommendations(user):
+        raise Http404
+    form = BulkForm(request.POST)
+    query = request.POST.get("query", "")
+    back = reverse("recommendations:list") + (f"?{query}" if query else "")
+    if not form.is_valid():
+        problems = [f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+                    for name, errors in form.errors.items()]  # fmt: skip
+        messages.error(request, _("Nothing was changed. %(problems)s") % {"problems": " ".join(problems)})
+        return redirect(back)
+    data = form.cleaned_data
+    params = QueryDict(data["query"])
+    cleaned, _notes = clean_leniently(RecommendationFilterForm(params), params)
+    matching = selectors.search_recommendations(
+        _filters_from(cleaned), within=permissions.recommendation_scope(user)
+    ).queryset
+    if data["apply_to"] == "selected":
+        ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+        matching = matching.filter(pk__in=ids)
+    ids = list(matching.order_by().values_list("pk", flat=True)[: services.BULK_LIMIT + 1])
+    if not ids:
+        messages.error(request, _("Nothing was changed: tick recommendations, or choose every matching one."))
+        return redirect(back)
+    if len(ids) > services.BULK_LIMIT:
+        messages.error(
+            request,
+            _("Nothing was changed: more than %(limit)s recommendations match. Narrow the filters first.")
+            % {"limit": f"{services.BULK_LIMIT:,}"},
+        )
+        return redirect(back)
+    chosen = Recommendation.objects.filter(pk__in=ids)
+    action = data["action"]
+    try:
+        if action == "project":
+            count = services.project_add_recommendations(project=data["project"], recommendations=chosen, actor=user)
+        elif action == "lead":
+            count = services.recommendations_set_lead(recommendations=chosen, institution=data["lead"], actor=user)
+        elif action == "term":
+            count = services.recommendations_add_term(recommendations=chosen, term=data["term"], actor=user)
+        else:
+            count = services.recommendations_change_status(
+                recommendations=chosen, actor=user, status=data["status"], effective_on=data["effective_on"],
+                justification=data["justification"],
+            )  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, _("Nothing was changed. %(problems)s") % {"problems": " ".join(error.messages)})
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s recommendation was changed (of %(total)s chosen).",
+            "%(count)s recommendations were changed (of %(total)s chosen).",
+            count,
+        )
+        % {"count": count, "total": len(ids)},
+    )
+    return redirect(back)
