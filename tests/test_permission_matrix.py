@@ -298,6 +298,11 @@ MATRIX: dict[str, Entry] = {
         data=lambda w: {"title": "New activity", "status": "planned", "lead_institution": w.justice.pk},
         note="create an activity (focal point: led by their institution)",
     ),
+    "planning:activity_note": Entry(
+        args=lambda w: [w.activity.pk], post_only=True, writers=WITH_FOCAL_POINT,
+        data=lambda w: {"body": "Forty teachers trained"},
+        note="add a progress note to an activity (focal point: their institution's)",
+    ),
     "planning:activity_edit": Entry(
         args=lambda w: [w.activity.pk], readers=WITH_FOCAL_POINT, writers=WITH_FOCAL_POINT,
         data=lambda w: {"title": "Renamed", "status": "completed", "lead_institution": w.justice.pk,

@@ -203,3 +203,15 @@ class ProjectFilterForm(forms.Form):
         required=False,
         choices=[("name", _("Name A–Z")), ("-name", _("Name Z–A")), ("newest", _("Newest first"))],
     )
+
+
+class ProgressNoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Progress note"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "What was done, by whom, with what result. Paragraphs and line breaks are kept; text pasted from a "
+            "document keeps its emphasis, lists and links, and nothing else."
+        ),
+    )

@@ -153,3 +153,29 @@ class Activity(Tracked):
         return bool(
             self.deadline and self.deadline < timezone.localdate() and self.status not in CLOSED_ACTIVITY_STATUSES
         )
+
+
+class ProgressNote(models.Model):
+    """A dated account of progress on an activity, in rich text (sanitised when saved, see lib.richtext)."""
+
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="notes")
+    body = models.TextField(_("note"))
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        from rectrack.lib.richtext import excerpt
+
+        return excerpt(self.body, 80)

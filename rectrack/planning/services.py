@@ -3,10 +3,12 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rectrack.audit.services import create_tracked, save_tracked
-from rectrack.planning.models import Activity, Project
+from rectrack.lib.richtext import excerpt, sanitize
+from rectrack.planning.models import Activity, ProgressNote, Project
 
 
 def _check_budget(fields: dict[str, Any], activity: Activity | None = None) -> None:
@@ -39,3 +41,14 @@ def activity_update(*, activity: Activity, actor, expected_version: int | None =
     """Change an activity; refuses a stale `expected_version` (ConflictError)."""
     _check_budget(fields, activity)
     return save_tracked(instance=activity, actor=actor, fields=fields, expected_version=expected_version)
+
+
+@transaction.atomic
+def activity_add_note(*, activity: Activity, actor, body: str) -> ProgressNote:
+    """Add a progress note (rich text, sanitised); the activity's history records it."""
+    safe = sanitize(body)
+    if not safe:
+        raise ValidationError({"body": _("Write the note.")})
+    note = ProgressNote.objects.create(activity=activity, body=safe, created_by=actor if actor and actor.pk else None)
+    save_tracked(instance=activity, actor=actor, fields={}, also={"notes": {"added": [excerpt(safe)], "removed": []}})
+    return note

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from rectrack.accounts import permissions
 from rectrack.audit.selectors import history_for
@@ -11,7 +12,7 @@ from rectrack.instance import selectors as instance
 from rectrack.lib.filters import clean_leniently, narrow_choices
 from rectrack.lib.forms import submit
 from rectrack.planning import selectors, services
-from rectrack.planning.forms import ActivityFilterForm, ActivityForm, ProjectFilterForm, ProjectForm
+from rectrack.planning.forms import ActivityFilterForm, ActivityForm, ProgressNoteForm, ProjectFilterForm, ProjectForm
 from rectrack.planning.models import Activity, Project
 from rectrack.portal.panels import publication_panel
 from rectrack.recommendations.models import Recommendation
@@ -57,7 +58,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_detail(request: HttpRequest, pk: int, note_form: ProgressNoteForm | None = None) -> HttpResponse:
     user = request.user
     if not permissions.scoped(Activity.objects.filter(pk=pk), permissions.activity_scope(user)).exists():
         raise Http404
@@ -69,6 +70,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except Activity.DoesNotExist as error:
         raise Http404 from error
+    can_edit = permissions.can_edit_activity(request.user, activity)
     return render(
         request,
         "planning/activity_detail.html",
@@ -76,9 +78,27 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "history": history_for(activity) if permissions.can_read_history(request.user) else None,
             "publication": publication_panel(request.user, activity),
-            "can_edit": permissions.can_edit_activity(request.user, activity),
+            "can_edit": can_edit,
+            "notes": activity.notes.select_related("created_by"),
+            "note_form": note_form or (ProgressNoteForm() if can_edit else None),
         },
     )
+
+
+@require_POST
+def activity_note(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a progress note (the secretariat, and focal points of the lead institution)."""
+    activity = permissions.get_activity_for_user(request.user, pk, write=True)
+    form = ProgressNoteForm(request.POST)
+    if form.is_valid():
+        submission = submit(
+            form,
+            lambda: services.activity_add_note(activity=activity, actor=request.user, body=form.cleaned_data["body"]),
+        )
+        if submission.ok:
+            messages.success(request, _("The note was added."))
+            return redirect("planning:activity_detail", pk=pk)
+    return activity_detail(request, pk, note_form=form)
 
 
 def _initial_links(request: HttpRequest) -> dict:

@@ -55,3 +55,11 @@ def filter_select(field, no_blank: bool = False):
         label=field.label,
         options=mark_safe("".join(options)),  # each option is escaped by format_html above
     )
+
+
+@register.filter
+def rich_text(value: str) -> str:
+    """Stored rich text, sanitised again as it is shown (it was when saved: this is the second lock)."""
+    from rectrack.lib.richtext import sanitize
+
+    return mark_safe(sanitize(value))  # noqa: S308 - nh3 has just removed everything unsafe
