@@ -81,6 +81,13 @@ class Leaky:
             recommendations=[world.education],
             projects=[world.project],
         )
+        # Internal follow-up on published objects: a progress note and a status change's justification.
+        planning.activity_add_note(activity=self.costed, actor=person, body=f"Internal {MARK} progress note")
+        recs.recommendation_change_status(
+            recommendation=world.torture, actor=person, status="in_progress",
+            effective_on=world.torture.issued_on, justification=f"Internal {MARK} justification",
+            evidence=f"https://{MARK}.example/evidence",
+        )  # fmt: skip
         self.published_recommendations = {world.education.pk, world.torture.pk, world.women.pk}
 
 
