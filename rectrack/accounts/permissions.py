@@ -97,14 +97,23 @@ def scoped(queryset: QuerySet, scope: QuerySet | None) -> QuerySet:
     return queryset if scope is None else queryset.filter(pk__in=scope.values("pk"))
 
 
-def can_read(user: User, obj) -> bool:
-    """Whether the user may read this recommendation, project or activity."""
+def can_read_id(user: User, model, pk: int) -> bool:
+    """Whether the user may read the recommendation, project or activity `pk` of `model`.
+
+    No query for the roles that read everything (a missing id is then found
+    missing by whoever loads it).
+    """
     if not (user.is_authenticated and user.is_active):
         return False
     if reads_everything(user):
         return True
-    scope = {Recommendation: recommendation_scope, Project: project_scope, Activity: activity_scope}[type(obj)]
-    return scope(user).filter(pk=obj.pk).exists()
+    scope = {Recommendation: recommendation_scope, Project: project_scope, Activity: activity_scope}[model]
+    return scope(user).filter(pk=pk).exists()
+
+
+def can_read(user: User, obj) -> bool:
+    """Whether the user may read this recommendation, project or activity."""
+    return can_read_id(user, type(obj), obj.pk)
 
 
 def can_read_history(user: User) -> bool:

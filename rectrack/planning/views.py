@@ -60,7 +60,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 def activity_detail(request: HttpRequest, pk: int, note_form: ProgressNoteForm | None = None) -> HttpResponse:
     user = request.user
-    if not permissions.scoped(Activity.objects.filter(pk=pk), permissions.activity_scope(user)).exists():
+    if not permissions.can_read_id(user, Activity, pk):
         raise Http404
     try:
         activity = selectors.activity_detail(
@@ -180,7 +180,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    if not permissions.scoped(Project.objects.filter(pk=pk), permissions.project_scope(user)).exists():
+    if not permissions.can_read_id(user, Project, pk):
         raise Http404
     try:
         project = selectors.project_detail(pk)

@@ -89,8 +89,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
 
 def recommendation_detail(request: HttpRequest, pk: int, status_form: StatusChangeForm | None = None) -> HttpResponse:
     user = request.user
-    scope = permissions.recommendation_scope(user)
-    if scope is not None and not scope.filter(pk=pk).exists():
+    if not permissions.can_read_id(user, Recommendation, pk):
         raise Http404
     try:
         recommendation = selectors.recommendation_detail(
