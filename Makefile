@@ -36,8 +36,9 @@ demo: install
 	$(BIN)/python manage.py load_demo
 	WHITENOISE_USE_FINDERS=false $(BIN)/python manage.py collectstatic --noinput --clear -v0
 	@$(BIN)/python manage.py create_demo_users
+	@$(BIN)/python manage.py send_reminders --schedule
 	@echo "RecTrack demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
-	@# The task worker (imports) runs beside the web server and stops with it.
+	@# The task worker (imports, daily e-mail digests) runs beside the web server and stops with it.
 	$(BIN)/python manage.py db_worker --no-reload -v0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	RECTRACK_COUNTRY=$${RECTRACK_COUNTRY:-Slovenia} WHITENOISE_USE_FINDERS=false $(BIN)/gunicorn rectrack.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --timeout 300 \

@@ -5,6 +5,7 @@ Server time is measured around Django's test client: the whole request
 """
 
 import argparse
+import datetime as dt
 import json
 import os
 import random
@@ -25,9 +26,11 @@ from django.core.cache import cache  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from rectrack.accounts.models import Role, User  # noqa: E402
 from rectrack.instance.services import portal_rules_update  # noqa: E402
+from rectrack.planning.models import Activity, ActivityStatus  # noqa: E402
 from rectrack.recommendations.models import ImplementationStatus, Mechanism, Recommendation  # noqa: E402
 from rectrack.taxonomy.models import Term  # noqa: E402
 
@@ -69,8 +72,12 @@ def scenario_urls(rng: random.Random, rounds: int) -> dict[str, list[str]]:
         for name in (
             "text_search", "text_search_3_filters", "recommendation_detail", "projects_page",
             "portal_home", "portal_search_filtered", "portal_recommendation",
+            "activities_page", "activity_detail", "calendar_month", "updates_feed",
         )
     }  # fmt: skip
+    activities = list(Activity.objects.values_list("id", flat=True))
+    today = timezone.localdate()
+    activity_statuses = [s.value for s in ActivityStatus]
     for n in range(rounds):
         q = SEARCHES[n % len(SEARCHES)]
         urls["text_search"].append(f"/recommendations/?q={q}")
@@ -85,6 +92,14 @@ def scenario_urls(rng: random.Random, rounds: int) -> dict[str, list[str]]:
         urls["portal_home"].append("/public/")
         urls["portal_search_filtered"].append(f"/public/recommendations/?q={q}&status={rng.choice(statuses)}")
         urls["portal_recommendation"].append(f"/public/recommendations/{rng.randint(1, top)}/")
+        # Follow-up work: activities, the calendar (a month holds a hundred or so deadlines), all updates.
+        urls["activities_page"].append(
+            f"/activities/?page={1 + n % 5}&status={rng.choice(activity_statuses)}" if n % 2 else "/activities/"
+        )
+        urls["activity_detail"].append(f"/activities/{rng.choice(activities)}/")
+        month = (today.replace(day=1) + dt.timedelta(days=31 * rng.randint(-6, 12))).strftime("%Y-%m")
+        urls["calendar_month"].append(f"/calendar/?month={month}")
+        urls["updates_feed"].append(f"/updates/?page={1 + n % 3}")
     return urls
 
 

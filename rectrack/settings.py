@@ -64,9 +64,13 @@ INSTALLED_APPS = [
     "rectrack.institutions",
     "rectrack.recommendations",
     "rectrack.planning",
+    "rectrack.agenda",
+    "rectrack.indicators",
     "rectrack.imports",
     "rectrack.instance",
     "rectrack.portal",
+    "rectrack.collaboration",
+    "rectrack.inquiries",
     "django_tasks",
     "django_tasks_db",
     "rectrack.dashboard",
@@ -108,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rectrack.lib.context_processors.site",
+                "rectrack.collaboration.context_processors.notifications",
             ],
         },
     },
@@ -185,10 +190,23 @@ WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", "true")
 if WHITENOISE_USE_FINDERS:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "files"))
+# Attachments: never under MEDIA_ROOT or any URL; served only by views that check permissions.
+PRIVATE_FILES_ROOT = Path(os.environ.get("PRIVATE_FILES_ROOT", DATA_DIR / "private"))
+# Largest attachment accepted (bytes).
+RECTRACK_ATTACHMENT_MAX_BYTES = int(os.environ.get("RECTRACK_ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# With EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend: the mail server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rectrack@localhost")
+# The address people use to reach this instance, for links in e-mails sent by background tasks.
+RECTRACK_SITE_URL = os.environ.get("RECTRACK_SITE_URL", "http://127.0.0.1:8000")
 
 # Security. RECTRACK_HTTPS=true (behind TLS, as in production) turns on
 # secure cookies, HSTS and the redirect to HTTPS; `manage.py check --deploy`
@@ -250,6 +268,8 @@ CACHES = {
 # Background tasks (imports): queued in the database and run by
 # `manage.py db_worker`, which `make demo` starts beside the web server.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The daily e-mail digests go at this hour (local time), queued for the task worker.
+RECTRACK_DIGEST_HOUR = int(os.environ.get("RECTRACK_DIGEST_HOUR", "7"))
 
 # Largest file an import accepts (a full UHRI JSON export is about 360 MB).
 RECTRACK_IMPORT_MAX_BYTES = int(os.environ.get("RECTRACK_IMPORT_MAX_BYTES", str(600 * 1024 * 1024)))

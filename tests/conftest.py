@@ -162,6 +162,12 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _private_files(tmp_path, settings):
+    """Each test keeps its attachments in its own folder."""
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def _english_first():
     """Each test starts in English: a request in another language leaves it active in the thread."""
     from django.utils import translation

@@ -46,6 +46,90 @@ def _log_in(page, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
+def _indicator(world) -> int:
+    """An indicator with a baseline, a target and values (with a breakdown), for its list and page."""
+    from datetime import date
+    from decimal import Decimal
+
+    from rectrack.indicators import services as indicators
+    from rectrack.indicators.models import Indicator
+
+    found = Indicator.objects.filter(name="Roma children completing primary school").first()
+    if found:
+        return found.pk
+    indicator = indicators.indicator_create(
+        actor=world.admin, name="Roma children completing primary school", kind="outcome", unit="%",
+        baseline_value=Decimal("50"), baseline_date=date(2019, 6, 30), target_value=Decimal("80"),
+        target_date=date(2030, 6, 30), responsible_institution=world.justice, recommendations=[world.education],
+    )  # fmt: skip
+    for day, value, breakdown in ((date(2020, 6, 30), "52", ""), (date(2024, 6, 30), "61.5", ""),
+                                  (date(2024, 6, 30), "63", "Girls")):  # fmt: skip
+        indicators.measurement_add(
+            indicator=indicator, actor=world.admin, measured_on=day, value=Decimal(value), breakdown=breakdown
+        )
+    return indicator.pk
+
+
+def _calendar_event(world) -> int:
+    """An event for everyone over three days of this month (the month, the list and its own page show it)."""
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from rectrack.agenda import services as agenda
+    from rectrack.agenda.models import Event
+
+    found = Event.objects.filter(title="Visit of the Special Rapporteur on the human rights of migrants").first()
+    if found:
+        return found.pk
+    today = timezone.localdate()
+    first = today.replace(day=1) + timedelta(days=9)
+    agenda.event_create(
+        actor=world.admin, title="NMIRF plenary meeting", kind="meeting", starts_on=today, start_time=time(10),
+        end_time=time(12), location="Ljubljana",
+    )  # fmt: skip
+    return agenda.event_create(
+        actor=world.admin, title="Visit of the Special Rapporteur on the human rights of migrants", kind="visit",
+        starts_on=first, ends_on=first + timedelta(days=2), audience="everyone", institutions=[world.interior],
+        description="Meetings with the authorities, civil society and migrants in reception centres.",
+    ).pk  # fmt: skip
+
+
+def _collaboration(world) -> int:
+    """An attachment, a comment with a mention, a notification for everyone, and an answered request."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from rectrack.collaboration import services as collaboration
+    from rectrack.inquiries import services as inquiries
+    from rectrack.inquiries.models import InformationRequest, Recipient
+
+    found = InformationRequest.objects.first()
+    if found:
+        return found.pk
+    collaboration.attachment_add(
+        activity=world.activity, actor=world.admin, upload=SimpleUploadedFile("report.pdf", b"%PDF-1.4 x"),
+        description="Training report", is_public=True,
+    )  # fmt: skip
+    collaboration.comment_add(activity=world.activity, actor=world.admin, body="@coordinator the report is in.")
+    collaboration.notify(
+        recipients=world.users.values(), kind="mention", actor=world.admin, target_label=world.activity.title,
+        target_url=reverse("planning:activity_detail", args=[world.activity.pk]), excerpt="The report is in.",
+    )  # fmt: skip
+    request = inquiries.request_send(
+        actor=world.admin, title="Mid-term report", instructions="Progress since the review?", word_limit=100,
+        deadline=timezone.localdate() + timedelta(days=10), recommendations=[world.education],
+        activities=[world.activity], institutions=[world.justice, world.interior],
+    )  # fmt: skip
+    inquiries.answers_save(
+        recipient=Recipient.objects.get(request=request, institution=world.justice),
+        actor=world.user(Role.FOCAL_POINT), texts={world.education: "Roma assistants in 46 schools."},
+    )  # fmt: skip
+    return request.pk
+
+
 def _pages(world, role) -> list[str]:
     pages = [
         reverse("dashboard:home"),
@@ -62,6 +146,18 @@ def _pages(world, role) -> list[str]:
     ]
     if role != Role.CONTRIBUTOR:
         pages.append(reverse("audit:feed"))
+    pages += [  # calendar
+        reverse("agenda:month"),
+        reverse("agenda:list"),
+        reverse("agenda:event_detail", args=[_calendar_event(world)]),
+        reverse("agenda:feed"),
+    ]
+    if role in SECRETARIAT:
+        pages.append(reverse("agenda:event_create"))
+    if role != Role.CONTRIBUTOR:  # indicators
+        pages += [reverse("indicators:list"), reverse("indicators:detail", args=[_indicator(world)])]
+        if role in SECRETARIAT:
+            pages += [reverse("indicators:create"), reverse("indicators:edit", args=[_indicator(world)])]
     if role in SECRETARIAT:
         run = ImportRun.objects.get_or_create(
             file_name="export.json",
@@ -91,6 +187,18 @@ def _pages(world, role) -> list[str]:
         ]
     if role in SECRETARIAT | {Role.FOCAL_POINT}:
         pages += [reverse("planning:activity_create"), reverse("planning:activity_edit", args=[world.activity.pk])]
+    request = _collaboration(world)  # notifications, information requests, handover
+    pages += [reverse("collaboration:notifications"), reverse("collaboration:preferences")]
+    if role != Role.CONTRIBUTOR:
+        pages += [reverse("inquiries:list"), reverse("inquiries:detail", args=[request])]
+    if role in SECRETARIAT:
+        pages += [
+            reverse("inquiries:create"),
+            reverse("inquiries:edit", args=[request]),
+            reverse("institutions:handover", args=[world.justice.pk]),
+        ]
+    if role == Role.FOCAL_POINT:
+        pages.append(reverse("inquiries:answer", args=[request, world.justice.pk]))
     return pages
 
 

@@ -13,7 +13,8 @@ def test_every_rectrack_model_is_in_the_admin():
     missing = [
         model._meta.label
         for model in apps.get_models()
-        if model._meta.app_label in {"accounts", "audit", "taxonomy", "institutions", "recommendations", "planning"}
+        if model._meta.app_label
+        in {"accounts", "audit", "taxonomy", "institutions", "recommendations", "planning", "indicators", "agenda"}
         and model not in admin.site._registry
     ]
     assert missing == []

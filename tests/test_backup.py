@@ -12,8 +12,10 @@ from pathlib import Path
 import dj_database_url
 import pytest
 from django.core import serializers
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from rectrack.collaboration import services as collaboration
 from rectrack.imports.models import ImportRun, ImportState
 from rectrack.lib import backup as backups
 from rectrack.lib.search_query import parse_search_query
@@ -43,6 +45,7 @@ def files() -> dict[str, bytes]:
 def data_dirs(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DATA_DIR = tmp_path / "data"
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     return tmp_path
 
 
@@ -64,6 +67,10 @@ def populated(transactional_db, data_dirs):
     attachment = data_dirs / "media" / "attachments" / "2026" / "plan d'action.pdf"
     attachment.parent.mkdir(parents=True)
     attachment.write_bytes(b"%PDF-1.7 " + os.urandom(2048))
+    # An activity's attachment, in private storage.
+    collaboration.attachment_add(
+        activity=world.activity, actor=world.admin, upload=SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes")
+    )
     return world
 
 
@@ -75,7 +82,7 @@ def _empty_instance():
 
 def test_a_populated_instance_round_trips_row_for_row_and_file_for_file(populated, data_dirs):
     rows, stored = snapshot(), files()
-    assert rows["recommendations.recommendation"] and rows["audit.auditevent"] and len(stored) == 2
+    assert rows["recommendations.recommendation"] and rows["audit.auditevent"] and len(stored) == 3
     archive = data_dirs / "backup.zip"
     out = io.StringIO()
     call_command("backup", "--output", str(archive), stdout=out)

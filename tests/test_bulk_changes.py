@@ -110,3 +110,25 @@ def test_the_list_offers_the_form_and_a_tick_box_per_row(world, client_for):
     assert "Change many at once" in page
     assert f'name="ids" value="{world.torture.pk}" form="bulk-form"' in page
     assert 'name="query" value="q=torture"' in page
+
+
+def test_the_ticked_recommendations_start_an_information_request(world, client_for):
+    client = client_for(world, Role.COORDINATOR)
+    response = client.post(
+        reverse("recommendations:bulk"),
+        {"apply_to": "selected", "query": "", "action": "ask", "ids": [world.education.pk, world.torture.pk]},
+    )
+    assert response.status_code == 302
+    form = client.get(response["Location"]).content.decode()
+    first, second = sorted([world.education.pk, world.torture.pk])
+    assert f"#{first}\n#{second}</textarea>" in form
+
+
+def test_a_request_about_too_many_recommendations_is_refused(world, client_for, monkeypatch):
+    from rectrack.recommendations import views
+
+    monkeypatch.setattr(views, "ASK_LIMIT", 1)
+    response = client_for(world, Role.COORDINATOR).post(
+        reverse("recommendations:bulk"), {"apply_to": "all", "query": "", "action": "ask"}, follow=True
+    )
+    assert "at most 1 recommendations" in response.content.decode()

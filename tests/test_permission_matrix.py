@@ -129,8 +129,133 @@ def _run_states(world) -> list:
     return list(ImportRun.objects.order_by("pk").values_list("pk", "state", "dry_run"))
 
 
+# Indicators: one the Ministry of Justice answers for (the focal point's institution), and a value of it.
+def _indicator(world):
+    from rectrack.indicators import services as indicators
+    from rectrack.indicators.models import Indicator
+
+    return Indicator.objects.first() or indicators.indicator_create(
+        actor=world.admin, name="Judges trained on hate crime", kind="process", responsible_institution=world.justice
+    )
+
+
+def _measured(world) -> list:
+    from datetime import date
+    from decimal import Decimal
+
+    from rectrack.indicators import services as indicators
+
+    indicator = _indicator(world)
+    value = indicators.measurement_add(
+        indicator=indicator, actor=world.admin, measured_on=date(2024, 12, 31), value=Decimal("85")
+    )
+    return [indicator.pk, value.pk]
+
+
+# Calendar: an event for the administration only (contributors do not read it), and one's feed address.
+def _calendar_event(world):
+    from datetime import date
+
+    from rectrack.agenda import services as agenda
+    from rectrack.agenda.models import Event
+
+    return Event.objects.first() or agenda.event_create(
+        actor=world.admin, title="NMIRF plenary meeting", kind="meeting", starts_on=date(2031, 3, 4)
+    )
+
+
+def _calendar_form(world) -> dict:
+    return {"title": "Renamed meeting", "kind": "meeting", "starts_on": "2031-03-04", "audience": "administration",
+            "version": _calendar_event(world).version}  # fmt: skip
+
+
+def _feed_token(world) -> list:
+    from rectrack.agenda import services as agenda
+
+    return [agenda.feed_reset(user=world.user(Role.VIEWER))]
+
+
+def _feed_digests(world) -> list:
+    from rectrack.agenda.models import CalendarFeed
+
+    return list(CalendarFeed.objects.order_by("user_id").values_list("user_id", "token_hash"))
+
+
 def _session_user(client) -> str | None:
     return client.session.get("_auth_user_id")
+
+
+def _attachment(world, **changes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rectrack.collaboration import services as collaboration
+
+    upload = SimpleUploadedFile("report.pdf", b"%PDF-1.4 report")
+    return collaboration.attachment_add(activity=world.activity, actor=world.admin, upload=upload, **changes)
+
+
+def _public_attachment(world) -> list:
+    attachment = _attachment(world, is_public=True)
+    _published(world.activity)
+    return [attachment.pk]
+
+
+def _upload(world) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes"), "description": "Minutes"}
+
+
+def _notify_everyone(world) -> dict:
+    from rectrack.collaboration.services import notify
+
+    notify(recipients=world.users.values(), kind="mention", actor=world.admin, target_label="x", target_url="/")
+    return {}
+
+
+def _unread(world) -> int:
+    from rectrack.collaboration.models import Notification
+
+    return Notification.objects.filter(read_at__isnull=True).count()
+
+
+def _info_request(world):
+    from datetime import timedelta
+
+    from rectrack.inquiries import services as inquiries
+    from rectrack.inquiries.models import InformationRequest
+
+    return InformationRequest.objects.first() or inquiries.request_send(
+        actor=world.admin,
+        title="Mid-term report",
+        instructions="Progress since the review?",
+        word_limit=100,
+        deadline=timezone.localdate() + timedelta(days=10),
+        recommendations=[world.education],
+        institutions=[world.justice],
+    )
+
+
+def _request_form(world) -> dict:
+    from datetime import timedelta
+
+    return {
+        "title": "Annual report",
+        "instructions": "Progress?",
+        "word_limit": "100",
+        "deadline": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        "recommendation_refs": f"#{world.education.pk}",
+        "institutions": [world.justice.pk],
+        "version": _info_request(world).version,
+    }
+
+
+def _handover_form(world) -> dict:
+    from rectrack.institutions.models import Membership
+
+    alternate = User.objects.create_user(username="alternate", role=Role.FOCAL_POINT, password="x" * 20)
+    Membership.objects.create(user=alternate, institution=world.justice, kind="alternate")
+    return {"leaving": world.user(Role.FOCAL_POINT).pk, "taking_over": alternate.pk, "end_membership": "on"}
 
 
 MATRIX: dict[str, Entry] = {
@@ -298,6 +423,11 @@ MATRIX: dict[str, Entry] = {
         data=lambda w: {"title": "New activity", "status": "planned", "lead_institution": w.justice.pk},
         note="create an activity (focal point: led by their institution)",
     ),
+    "planning:activity_bulk": Entry(
+        post_only=True, writers=SECRETARIAT,
+        data=lambda w: {"apply_to": "all", "action": "status", "status": "cancelled"},
+        note="change many activities at once (ticked, or every match of the filters)",
+    ),
     "planning:activity_note": Entry(
         args=lambda w: [w.activity.pk], post_only=True, writers=WITH_FOCAL_POINT,
         data=lambda w: {"body": "Forty teachers trained"},
@@ -328,6 +458,110 @@ MATRIX: dict[str, Entry] = {
         args=lambda w: ["recommendation", w.torture.pk], post_only=True, writers=ADMINISTRATOR,
         data=lambda w: {"publication": "published", "version": w.torture.version},
         note="publish or withhold a recommendation, project or activity",
+    ),
+    # Indicators (contributors: never; their figures may be unpublished)
+    "indicators:list": Entry(readers=NOT_CONTRIBUTOR, note="list indicators"),
+    "indicators:detail": Entry(
+        args=lambda w: [_indicator(w).pk], readers=NOT_CONTRIBUTOR,
+        note="read an indicator: its values, chart and updates",
+    ),
+    "indicators:create": Entry(
+        readers=SECRETARIAT, writers=SECRETARIAT, data=lambda w: {"name": "New indicator", "kind": "outcome"},
+        note="create an indicator",
+    ),
+    "indicators:edit": Entry(
+        args=lambda w: [_indicator(w).pk], readers=SECRETARIAT, writers=SECRETARIAT,
+        data=lambda w: {"name": "Renamed", "kind": "process", "version": _indicator(w).version},
+        note="edit an indicator",
+    ),
+    "indicators:measurement_add": Entry(
+        args=lambda w: [_indicator(w).pk], post_only=True, writers=WITH_FOCAL_POINT,
+        data=lambda w: {"measured_on": "2024-06-30", "value": "12"},
+        note="record a value of an indicator (focal point: of its responsible institution)",
+    ),
+    "indicators:measurement_remove": Entry(
+        args=_measured, post_only=True, writers=SECRETARIAT, note="remove a recorded value of an indicator",
+    ),
+    # Calendar (contributors: the events for everyone and the deadlines of the activities they read)
+    "agenda:month": Entry(note="the calendar: a month (contributors: events for everyone, deadlines they read)"),
+    "agenda:list": Entry(note="the calendar: coming days as a list"),
+    "agenda:event_detail": Entry(
+        args=lambda w: [_calendar_event(w).pk], readers=NOT_CONTRIBUTOR,
+        note="read a calendar event (a contributor: only the events for everyone)",
+    ),
+    "agenda:event_create": Entry(
+        readers=SECRETARIAT, writers=SECRETARIAT, data=_calendar_form, note="add a calendar event",
+    ),
+    "agenda:event_edit": Entry(
+        args=lambda w: [_calendar_event(w).pk], readers=SECRETARIAT, writers=SECRETARIAT, data=_calendar_form,
+        note="edit a calendar event",
+    ),
+    "agenda:event_delete": Entry(
+        args=lambda w: [_calendar_event(w).pk], post_only=True, writers=SECRETARIAT, note="delete a calendar event",
+    ),
+    "agenda:feed": Entry(
+        writers=EVERYONE, effect=_feed_digests, note="one's own calendar address (iCal): make, reset or turn it off",
+    ),
+    "agenda:feed_ics": Entry(
+        args=_feed_token, public=True, note="a personal calendar feed (iCal), by its secret address; unknown: 404",
+    ),
+    # Attachments, comments, notifications (contributors: public attachments of what they read; no comments)
+    "collaboration:attachment_add": Entry(
+        args=lambda w: [w.activity.pk], post_only=True, writers=WITH_FOCAL_POINT, data=_upload,
+        note="attach a file to an activity (focal point: their institution's)",
+    ),
+    "collaboration:attachment_download": Entry(
+        args=lambda w: [_attachment(w).pk], readers=NOT_CONTRIBUTOR,
+        note="download an attachment" + " (a contributor: only public ones of what they read)",
+    ),
+    "collaboration:attachment_remove": Entry(
+        args=lambda w: [_attachment(w).pk], post_only=True, writers=WITH_FOCAL_POINT,
+        note="remove an attachment (focal point: of their institution's activity)",
+    ),
+    "collaboration:attachment_public": Entry(
+        args=lambda w: [_attachment(w).pk], post_only=True, writers=ADMINISTRATOR, data=lambda w: {"is_public": "true"},
+        note="show an attachment on the public portal, or stop",
+    ),
+    "collaboration:comment_add": Entry(
+        args=lambda w: [w.activity.pk], post_only=True, writers=WITH_FOCAL_POINT,
+        data=lambda w: {"body": "Any news on the training?"}, note="comment on an activity, @mentioning people",
+    ),
+    "collaboration:notifications": Entry(note="one's own notifications"),
+    "collaboration:notifications_read": Entry(
+        post_only=True, writers=EVERYONE, data=_notify_everyone, effect=_unread,
+        note="mark one's own notifications read",
+    ),
+    "collaboration:preferences": Entry(
+        writers=EVERYONE, data=lambda w: {}, note="one's own e-mail preferences (the daily digest on or off)",
+    ),
+    "portal:attachment": Entry(
+        args=_public_attachment, public=True, note="a public attachment of a published activity (a download)"
+    ),
+    # Information requests and handovers (focal points: requests to their institutions)
+    "inquiries:list": Entry(readers=NOT_CONTRIBUTOR, note="information requests (focal point: to their institutions)"),
+    "inquiries:detail": Entry(
+        args=lambda w: [_info_request(w).pk], readers=NOT_CONTRIBUTOR,
+        note="a request: what is asked, answers, who answered and who is late",
+    ),
+    "inquiries:create": Entry(
+        readers=SECRETARIAT, writers=SECRETARIAT, data=_request_form, note="send an information request",
+    ),
+    "inquiries:edit": Entry(
+        args=lambda w: [_info_request(w).pk], readers=SECRETARIAT, writers=SECRETARIAT, data=_request_form,
+        note="change a request's text, deadline or word limit",
+    ),
+    "inquiries:status": Entry(
+        args=lambda w: [_info_request(w).pk], post_only=True, writers=SECRETARIAT,
+        data=lambda w: {"status": "closed"}, note="close a request, or open it again",
+    ),
+    "inquiries:answer": Entry(
+        args=lambda w: [_info_request(w).pk, w.justice.pk], readers=frozenset({Role.FOCAL_POINT}),
+        writers=frozenset({Role.FOCAL_POINT}), data=lambda w: {f"recommendation-{w.education.pk}": "Done."},
+        note="answer a request for an institution (its focal points)",
+    ),
+    "institutions:handover": Entry(
+        args=lambda w: [w.justice.pk], readers=SECRETARIAT, writers=SECRETARIAT, data=_handover_form,
+        note="hand an institution's work to another focal point",
     ),
 }  # fmt: skip
 

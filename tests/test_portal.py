@@ -8,11 +8,13 @@ from decimal import Decimal
 from urllib.parse import urljoin, urlparse
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from rectrack.accounts.models import Role, User
 from rectrack.audit.models import AuditEvent
+from rectrack.collaboration import services as collaboration
 from rectrack.instance import services as instance_services
 from rectrack.instance.models import InstanceSettings
 from rectrack.institutions.models import Institution
@@ -88,6 +90,20 @@ class Leaky:
             effective_on=world.torture.issued_on, justification=f"Internal {MARK} justification",
             evidence=f"https://{MARK}.example/evidence",
         )  # fmt: skip
+        # Attachments and comments: only a file marked public, of a published activity, is served.
+        pdf = b"%PDF-1.4 published summary"
+        self.public_file = collaboration.attachment_add(
+            activity=self.costed, actor=person, upload=SimpleUploadedFile("summary.pdf", pdf), is_public=True
+        )
+        collaboration.attachment_add(
+            activity=self.costed, actor=person, description=f"{MARK} internal",
+            upload=SimpleUploadedFile(f"{MARK}-draft.pdf", b"%PDF-1.4 " + MARK.encode()),
+        )  # fmt: skip
+        collaboration.attachment_add(
+            activity=self.withheld_activity, actor=person, is_public=True,
+            upload=SimpleUploadedFile(f"{MARK}-plan.pdf", b"%PDF-1.4 " + MARK.encode()),
+        )  # fmt: skip
+        collaboration.comment_add(activity=self.costed, actor=person, body=f"Internal {MARK} comment")
         self.published_recommendations = {world.education.pk, world.torture.pk, world.women.pk}
 
 
@@ -138,6 +154,7 @@ def test_nothing_unpublished_is_reachable_from_the_portal(leaky):
     for url, text in pages.items():
         _assert_clean(text, url)
     assert "Public awareness campaign" in pages[reverse("portal:project", args=[leaky.world.project.pk])]
+    assert pages[reverse("portal:attachment", args=[leaky.public_file.pk])] == "%PDF-1.4 published summary"
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "ar"])

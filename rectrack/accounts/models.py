@@ -18,6 +18,15 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
     # The interface language this user chose; blank follows the browser.
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    # The daily e-mail of reminders and notifications (at most one a day); the person may turn it off.
+    digest_emails = models.BooleanField(
+        _("daily e-mail of reminders"),
+        default=True,
+        help_text=_(
+            "At most one e-mail a day: deadlines of your institutions' activities and information requests "
+            "coming up or passed, and your unread notifications."
+        ),
+    )
 
     class Meta:
         verbose_name = _("user")

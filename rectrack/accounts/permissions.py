@@ -18,6 +18,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from rectrack.accounts.models import Role, User
+from rectrack.agenda.models import Audience, Event
+from rectrack.indicators.models import Indicator
 from rectrack.institutions.models import Institution, Membership
 from rectrack.planning.models import Activity, Project
 from rectrack.portal.selectors import published_q
@@ -131,10 +133,19 @@ def history_kinds(user: User) -> list:
     Administrators also read the changes to settings: users, institutions,
     terms and the instance's settings.
     """
+    from rectrack.agenda.models import Event
+    from rectrack.indicators.models import Indicator
+    from rectrack.inquiries.models import InformationRequest
     from rectrack.instance.models import InstanceSettings
     from rectrack.taxonomy.models import Term
 
     kinds = [Recommendation, Project, Activity]
+    if can_read_indicators(user):
+        kinds.append(Indicator)
+    if reads_everything(user):
+        kinds.append(Event)
+    if reads_everything(user) and request_scope(user) is None:  # focal points read only their requests
+        kinds.append(InformationRequest)
     if can_manage_users(user):
         kinds += [Institution, Term, User, InstanceSettings]
     return kinds
@@ -163,6 +174,11 @@ def can_manage_institutions(user: User) -> bool:
 def can_publish(user: User) -> bool:
     """Choose what the public portal shows: per object, and the default rules; open or close the portal."""
     return can_manage_users(user)
+
+
+def can_hand_over(user: User) -> bool:
+    """Hand an institution's work from one focal point to another (staff turnover): the secretariat."""
+    return is_secretariat(user)
 
 
 def can_manage_recommendations(user: User) -> bool:
@@ -195,6 +211,109 @@ def can_edit_activity(user: User, activity: Activity) -> bool:
     )
 
 
+def can_read_comments(user: User) -> bool:
+    """Comments on activities are internal: every role but contributors reads them."""
+    return reads_everything(user)
+
+
+def can_comment(user: User) -> bool:
+    """The secretariat and focal points write comments (and @mention people)."""
+    return is_secretariat(user) or (user.is_authenticated and user.is_active and user.role == Role.FOCAL_POINT)
+
+
+def can_attach(user: User, activity: Activity) -> bool:
+    """Attach files to an activity, and remove them: whoever may edit the activity."""
+    return can_edit_activity(user, activity)
+
+
+def can_read_attachment(user: User, attachment) -> bool:
+    """Download an attachment: readers of its activity; contributors only the public ones."""
+    if not can_read_id(user, Activity, attachment.activity_id):
+        return False
+    return reads_everything(user) or attachment.is_public
+
+
+def can_read_indicators(user: User) -> bool:
+    """Indicators and their measurements: every signed-in role but contributors.
+
+    Indicators hold figures not yet published (a baseline under review, a
+    survey's first results): contributors get "not found".
+    """
+    return reads_everything(user)
+
+
+def can_manage_indicators(user: User) -> bool:
+    """Create and edit indicators, and remove a recorded measurement."""
+    return is_secretariat(user)
+
+
+def can_record_measurement(user: User, indicator) -> bool:
+    """Record a value of an indicator: the secretariat, and focal points of its responsible institution."""
+    if is_secretariat(user):
+        return True
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.FOCAL_POINT
+        and indicator.responsible_institution_id is not None
+        and indicator.responsible_institution_id in institution_ids(user)
+    )
+
+
+def can_read_calendar(user: User) -> bool:
+    """The calendar (month, list, event pages) and one's own calendar feed: every active signed-in user.
+
+    What it shows is narrowed per reader: contributors see the events meant
+    for everyone (`event_scope`) and the deadlines of the activities they read.
+    """
+    return user.is_authenticated and user.is_active
+
+
+def can_manage_events(user: User) -> bool:
+    """Create, edit and delete calendar events (reviews, due dates, visits, meetings, consultations)."""
+    return is_secretariat(user)
+
+
+def event_scope(user: User) -> QuerySet[Event] | None:
+    """The calendar events a user may read; None when that is all of them.
+
+    Contributors (an NHRI, civil society) read only the events whose audience
+    is everyone signed in; an event for the administration stays internal.
+    """
+    if reads_everything(user):
+        return None
+    if not can_read_calendar(user):
+        return Event.objects.none()
+    return Event.objects.filter(audience=Audience.EVERYONE)
+
+
+def can_manage_requests(user: User) -> bool:
+    """Send information requests to institutions, change their deadline, close them."""
+    return is_secretariat(user)
+
+
+def request_scope(user: User):
+    """The information requests a user reads: all for the secretariat and viewers, those addressed to their
+    institutions for focal points, none for contributors (None means all)."""
+    from rectrack.inquiries.models import InformationRequest
+
+    if not reads_everything(user):
+        return InformationRequest.objects.none()
+    if user.role == Role.FOCAL_POINT:
+        return InformationRequest.objects.filter(recipients__institution_id__in=institution_ids(user)).distinct()
+    return None
+
+
+def can_answer_for(user: User, institution_id: int) -> bool:
+    """Answer an information request for an institution: its focal points."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.FOCAL_POINT
+        and institution_id in institution_ids(user)
+    )
+
+
 def lead_institution_choices(user: User) -> QuerySet[Institution]:
     """The institutions a user may make responsible for an activity."""
     institutions = Institution.objects.filter(is_active=True)
@@ -224,3 +343,19 @@ def get_activity_for_user(user: User, pk: int, *, write: bool = False) -> Activi
     if not can_read(user, activity) or (write and not can_edit_activity(user, activity)):
         raise Http404
     return activity
+
+
+def get_indicator_for_user(user: User, pk: int, *, write: bool = False) -> Indicator:
+    """An indicator the user may read (and with `write`, manage), else 404."""
+    if not can_read_indicators(user) or (write and not can_manage_indicators(user)):
+        raise Http404
+    return get_object_or_404(Indicator.objects.select_related("responsible_institution"), pk=pk)
+
+
+def get_event_for_user(user: User, pk: int, *, write: bool = False) -> Event:
+    """A calendar event the user may read (and with `write`, manage), else 404."""
+    event = get_object_or_404(Event.objects.select_related("mechanism", "created_by"), pk=pk)
+    scope = event_scope(user)
+    if (scope is not None and not scope.filter(pk=pk).exists()) or (write and not can_manage_events(user)):
+        raise Http404
+    return event

@@ -24,6 +24,22 @@ from rectrack.institutions.models import Membership
 
 
 @transaction.atomic
+def user_set_digest_emails(*, user: User, enabled: bool) -> bool:
+    """Turn the user's daily e-mail of reminders on or off; False when it already was."""
+    if user.digest_emails == enabled:
+        return False
+    user.digest_emails = enabled
+    user.save(update_fields=["digest_emails"])
+    record_event(
+        actor=user,
+        instance=user,
+        action=Action.UPDATED,
+        changes={"digest_emails": {"old": not enabled, "new": enabled}},
+    )
+    return True
+
+
+@transaction.atomic
 def user_set_language(*, user: User, language: str) -> bool:
     """Save the user's interface language (one of settings.LANGUAGES); False when it was already that."""
     if user.language == language:

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from rectrack.audit.models import AuditEvent
@@ -42,10 +43,26 @@ def _grouped_number(value):
         return value
 
 
+# Changes recorded beside an object's own fields (a related row added, a handover), by their stored key.
+EXTRA_LABELS = {
+    "answers to information requests": gettext_lazy("answers to information requests"),
+    "answers": gettext_lazy("answers"),
+    "institutions asked": gettext_lazy("institutions asked"),
+    "public attachments": gettext_lazy("attachments on the public portal"),
+    "main focal point": gettext_lazy("main focal point"),
+    "open requests handed over": gettext_lazy("open requests handed over"),
+    "measurements": gettext_lazy("measurements"),
+}
+
+
 def _field_label_and_display(model: type[models.Model], name: str):
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
+        if name in EXTRA_LABELS:
+            return EXTRA_LABELS[name], lambda value: value
+        if name.startswith("assigned to (") and name.endswith(")"):
+            return gettext("assigned to (%(institution)s)") % {"institution": name[13:-1]}, lambda value: value
         return name.replace("_", " "), lambda value: value
     if field.auto_created and not field.concrete:  # a reverse relation, e.g. a recommendation's projects
         return field.related_model._meta.verbose_name_plural, lambda value: value

@@ -37,7 +37,7 @@ class ConflictError(Exception):
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, (datetime.date, datetime.datetime)):
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return format(value.normalize(), "f")  # 100000.00 -> "100000", 2500.50 -> "2500.5"

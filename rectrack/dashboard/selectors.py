@@ -54,9 +54,12 @@ def my_activities(institution_ids, limit: int = 10):
     return list(institution_workload(institution_ids)[:limit]) if institution_ids else []
 
 
-def recent_updates(limit: int = 10, *, scopes: dict | None = None):
-    """The latest changes; with `scopes` ({model: queryset}), only changes to those objects."""
+def recent_updates(limit: int = 10, *, scopes: dict | None = None, kinds=None):
+    """The latest changes to objects of `kinds` (models); with `scopes` ({model: queryset}), only changes to
+    those objects."""
     events = AuditEvent.objects.select_related("content_type")
+    if kinds is not None:
+        events = events.filter(content_type__in=[ContentType.objects.get_for_model(model) for model in kinds])
     if scopes is not None:
         allowed = Q(pk__in=[])
         for model, scope in scopes.items():

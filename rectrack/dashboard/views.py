@@ -4,8 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rectrack.accounts import permissions
+from rectrack.accounts.models import Role
 from rectrack.accounts.permissions import institution_ids
 from rectrack.dashboard import selectors
+from rectrack.inquiries.selectors import open_requests_for
 from rectrack.planning.models import Activity, Project
 from rectrack.recommendations.models import Recommendation
 
@@ -32,7 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
             "my_activities": selectors.my_activities(institution_ids(user)),
             "has_institutions": bool(institution_ids(user)),
-            "recent_updates": selectors.recent_updates(scopes=scopes),
+            "asked": open_requests_for(institution_ids(user))[:10] if user.role == Role.FOCAL_POINT else [],
+            "recent_updates": selectors.recent_updates(scopes=scopes, kinds=permissions.history_kinds(user)),
             "can_read_history": permissions.can_read_history(user),
             "today": today,
         },

@@ -10,13 +10,17 @@ import csv
 import random
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
+from rectrack.agenda import services as agenda_services
+from rectrack.agenda.models import Audience, Event, EventKind
+from rectrack.indicators import services as indicator_services
+from rectrack.indicators.models import Indicator, IndicatorKind
 from rectrack.instance import services as instance_services
 from rectrack.instance.models import InstanceSettings
 from rectrack.institutions.models import Institution, InstitutionKind, Level
@@ -393,6 +397,214 @@ def _activities(institutions: dict, projects: dict, actor, rng: random.Random) -
     return created
 
 
+# name, kind, unit, (baseline value, date), (target value, date), data source, disaggregation, responsible,
+# recommendation keywords (all must match), activity, project, {date: {breakdown: value}} ("" is the total).
+INDICATORS = (
+    ("Proportion of Roma children completing primary school", IndicatorKind.OUTCOME, "%",
+     ("61.5", date(2019, 6, 30)), ("85", date(2030, 6, 30)),
+     "Ministry of Education, register of pupils (CEUVIZ)", "sex, region", "MVI", ("roma", "educat"),
+     "Roma teaching assistants in primary schools", "Rights of the Roma community",
+     {date(2019, 6, 30): {"": "61.5"}, date(2020, 6, 30): {"": "63"}, date(2021, 6, 30): {"": "62.4"},
+      date(2022, 6, 30): {"": "66.8"}, date(2023, 6, 30): {"": "70.1"},
+      date(2024, 6, 30): {"": "72.9", "Girls": "74.2", "Boys": "71.7"},
+      date(2025, 6, 30): {"": "74.6", "Girls": "76.3", "Boys": "73"}}),
+    ("Existence of an independent police complaints mechanism", IndicatorKind.STRUCTURAL, "",
+     ("0", date(2019, 12, 31)), ("1", date(2027, 12, 31)), "Official Gazette of the Republic of Slovenia", "",
+     "MNZ", ("police",), None, None,
+     {date(2019, 12, 31): {"": "0"}, date(2021, 12, 31): {"": "0"}, date(2023, 12, 31): {"": "0"},
+      date(2025, 10, 1): {"": "1"}}),
+    ("Number of judges and prosecutors trained on hate crime", IndicatorKind.PROCESS, "persons",
+     ("0", date(2021, 12, 31)), ("400", date(2026, 12, 31)), "Judicial Training Centre, attendance lists",
+     "profession, sex", "MJU", ("hate",), "Training of judges and prosecutors on hate crime",
+     "Equality & non-discrimination",
+     {date(2022, 12, 31): {"": "85"}, date(2023, 12, 31): {"": "190"}, date(2024, 12, 31): {"": "265"},
+      date(2025, 12, 31): {"": "340", "Judges": "150", "Prosecutors": "190"}}),
+    ("Shelter places for victims of domestic violence per 10,000 inhabitants", IndicatorKind.PROCESS,
+     "places per 10,000", ("0.72", date(2019, 12, 31)), ("1", date(2027, 12, 31)),
+     "Ministry of Labour, Family, Social Affairs and Equal Opportunities", "region", "MDDSZ",
+     ("domestic violence",), "Shelters and crisis centres for victims of domestic violence",
+     "Violence against women",
+     {date(2019, 12, 31): {"": "0.72"}, date(2021, 12, 31): {"": "0.78"}, date(2023, 12, 31): {"": "0.86"},
+      date(2025, 12, 31): {"": "0.93"}}),
+)  # fmt: skip
+
+
+def _indicators(institutions: dict, projects: dict, actor) -> int:
+    """A few indicators of each kind, linked to demo recommendations and activities, with values over years."""
+    today = timezone.localdate()
+    created = 0
+    for (name, kind, unit, baseline, target, data_source, disaggregation, lead, keywords, activity, project,
+         series) in INDICATORS:  # fmt: skip
+        if Indicator.objects.filter(name=name).exists():
+            continue
+        recommendations = Recommendation.objects.filter(source=Source.DEMO)
+        for keyword in keywords:
+            recommendations = recommendations.filter(text__icontains=keyword)
+        indicator = indicator_services.indicator_create(
+            actor=actor,
+            name=name,
+            kind=kind,
+            unit=unit,
+            baseline_value=Decimal(baseline[0]),
+            baseline_date=baseline[1],
+            target_value=Decimal(target[0]),
+            target_date=target[1],
+            data_source=data_source,
+            disaggregation=disaggregation,
+            responsible_institution=institutions[lead],
+            recommendations=list(recommendations.order_by("issued_on", "id")[:3]),
+            activities=list(planning_services.Activity.objects.filter(title=activity)) if activity else [],
+            projects=[projects[project]] if project else [],
+        )
+        for day, values in series.items():
+            if day > today:  # a demo loaded on a machine whose clock is behind
+                continue
+            for breakdown, value in values.items():
+                indicator_services.measurement_add(
+                    indicator=indicator, actor=actor, measured_on=day, value=Decimal(value), breakdown=breakdown
+                )
+        created += 1
+    return created
+
+
+# title, kind, mechanism, days from today, length in days, start and end time, location, institutions, audience
+ONE_OFF_EVENTS = (
+    (
+        "Consultation with civil society on the UPR mid-term report",
+        EventKind.CONSULTATION,
+        "UPR",
+        25,
+        1,
+        (time(14), time(17)),
+        "Human Rights Ombudsman, Dunajska cesta 56, Ljubljana",
+        ("VČP", "MI", "MFEA"),
+        Audience.EVERYONE,
+    ),
+    (
+        "Visit of the Special Rapporteur on the human rights of migrants",
+        EventKind.VISIT,
+        "SR migrants",
+        40,
+        10,
+        None,
+        "Ljubljana, Postojna and Koper",
+        ("UOIM", "MNZ", "POL"),
+        Audience.ADMINISTRATION,
+    ),
+    (
+        "CEDAW: eighth periodic report due",
+        EventKind.REPORT_DUE,
+        "CEDAW",
+        75,
+        1,
+        None,
+        "",
+        ("MDDSZ", "MFEA"),
+        Audience.EVERYONE,
+    ),
+    (
+        "Universal Periodic Review of Slovenia: interactive dialogue (fifth cycle)",
+        EventKind.REVIEW,
+        "UPR",
+        120,
+        1,
+        (time(9), time(12, 30)),
+        "Palais des Nations, Geneva",
+        ("MFEA", "MJU"),
+        Audience.EVERYONE,
+    ),
+)
+NMIRF_MEETING = "NMIRF plenary meeting"
+NMIRF_MEMBERS = ("MFEA", "MJU", "MNZ", "MDDSZ", "MVI", "MZ")
+
+
+def _first_tuesdays(today: date, months: int) -> list[date]:
+    """The first Tuesday of this month and the next ones, from today on."""
+    days, first = [], today.replace(day=1)
+    for _month in range(months + 1):
+        tuesday = first + timedelta(days=(1 - first.weekday()) % 7)
+        if tuesday >= today:
+            days.append(tuesday)
+        first = (first + timedelta(days=32)).replace(day=1)
+    return days[:months]
+
+
+def _calendar_events(institutions: dict, actor) -> int:
+    """The calendar's coming events, relative to today: a review, a report due, a visit, meetings, a consultation."""
+    today = timezone.localdate()
+    mechanisms = {m.acronym: m for m in Mechanism.objects.filter(acronym__in=[e[2] for e in ONE_OFF_EVENTS])}
+    created = 0
+    for title, kind, mechanism, offset, length, times, location, members, audience in ONE_OFF_EVENTS:
+        if Event.objects.filter(title=title).exists():
+            continue
+        starts_on = today + timedelta(days=offset)
+        agenda_services.event_create(
+            actor=actor, title=title, kind=kind, mechanism=mechanisms.get(mechanism), starts_on=starts_on,
+            ends_on=starts_on + timedelta(days=length - 1) if length > 1 else None,
+            start_time=times[0] if times else None, end_time=times[1] if times else None, location=location,
+            institutions=[institutions[acronym] for acronym in members], audience=audience,
+        )  # fmt: skip
+        created += 1
+    for day in _first_tuesdays(today, 6):
+        if Event.objects.filter(title=NMIRF_MEETING, starts_on=day).exists():
+            continue
+        agenda_services.event_create(
+            actor=actor, title=NMIRF_MEETING, kind=EventKind.MEETING, starts_on=day, start_time=time(10),
+            end_time=time(12), location="Ministry of Foreign and European Affairs, Prešernova cesta 25, Ljubljana",
+            description="Progress on the implementation plan; reports due; coming reviews and visits.",
+            institutions=[institutions[acronym] for acronym in NMIRF_MEMBERS], audience=Audience.ADMINISTRATION,
+        )  # fmt: skip
+        created += 1
+    return created
+
+
+@transaction.atomic
+def _information_requests(institutions: dict, actor) -> int:
+    """An open request to three ministries, partly answered, and an earlier one whose deadline passed."""
+    from rectrack.inquiries import services as inquiries
+    from rectrack.inquiries.models import InformationRequest, Recipient
+
+    if InformationRequest.objects.exists():
+        return 0
+    today = timezone.localdate()
+    roma = list(Recommendation.objects.filter(source=Source.DEMO, text__icontains="roma").order_by("pk")[:3])
+    activities = list(planning_services.Activity.objects.filter(lead_institution=institutions["MJU"])[:1])
+    mid_term = inquiries.request_send(
+        actor=actor,
+        title="Mid-term report on the third UPR cycle",
+        instructions=(
+            "For each recommendation and activity below, describe what your institution did since the last "
+            "review, with figures where you have them, and what remains to be done."
+        ),
+        deadline=today + timedelta(days=12),
+        word_limit=250,
+        recommendations=roma,
+        activities=activities,
+        institutions=[institutions["MJU"], institutions["MVI"], institutions["UN"]],
+    )
+    education = Recipient.objects.get(request=mid_term, institution=institutions["MVI"])
+    inquiries.answers_save(
+        recipient=education,
+        actor=actor,
+        texts={
+            item: "Roma teaching assistants now work in 46 primary schools (38 in 2022); attendance rose by 6 points."
+            for item in inquiries.items_of(mid_term)
+        },
+    )
+    earlier = inquiries.request_send(
+        actor=actor,
+        title="Input for the CEDAW follow-up report",
+        instructions="Measures taken on violence against women since the concluding observations.",
+        deadline=today + timedelta(days=1),
+        word_limit=150,
+        recommendations=list(Recommendation.objects.filter(source=Source.DEMO, text__icontains="women")[:2]),
+        institutions=[institutions["MDDSZ"], institutions["MNZ"]],
+    )
+    # Demonstration only: the deadline passed ten days ago, so the secretariat sees who is late.
+    InformationRequest.objects.filter(pk=earlier.pk).update(deadline=today - timedelta(days=10))
+    return 2
+
+
 @transaction.atomic
 def load_demo(*, actor=None) -> dict[str, int]:
     """Load the demonstration data; running it again adds nothing twice."""
@@ -403,6 +615,9 @@ def load_demo(*, actor=None) -> dict[str, int]:
     recommendations = _recommendations(institutions, rng)
     projects = _projects(institutions, actor)
     activities = _activities(institutions, projects, actor, rng)
+    indicators = _indicators(institutions, projects, actor)
+    events = _calendar_events(institutions, actor)
+    requests = _information_requests(institutions, actor)
     if not InstanceSettings.objects.exists():
         # A new demo shows a public portal; an administrator's own choice is never overridden.
         instance_services.portal_rules_update(
@@ -413,4 +628,7 @@ def load_demo(*, actor=None) -> dict[str, int]:
         "recommendations added": recommendations,
         "projects": len(projects),
         "activities added": activities,
+        "indicators added": indicators,
+        "calendar events added": events,
+        "information requests added": requests,
     }

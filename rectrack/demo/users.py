@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 
 from rectrack.accounts.models import Role, User
+from rectrack.inquiries.models import Recipient
 from rectrack.institutions.models import Institution, Membership, MembershipKind
 
 
@@ -74,6 +75,9 @@ def create_demo_users() -> list[tuple[DemoUser, str]]:
             institution = Institution.objects.filter(name=demo.institution).first()
             if institution:
                 Membership.objects.get_or_create(user=user, institution=institution, defaults={"kind": demo.membership})
+                if demo.role == Role.FOCAL_POINT:
+                    # Requests sent before the demo users existed go to them.
+                    Recipient.objects.filter(institution=institution, assignee__isnull=True).update(assignee=user)
         result.append((demo, password))
     path = _passwords_file()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,4 +6,5 @@ app_name = "institutions"
 urlpatterns = [
     path("", views.institution_list, name="list"),
     path("<int:pk>/", views.institution_edit, name="edit"),
+    path("<int:pk>/handover/", views.handover, name="handover"),
 ]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from rectrack.accounts import permissions
 from rectrack.audit.selectors import history_for
 from rectrack.institutions import services
-from rectrack.institutions.forms import InstitutionForm
+from rectrack.institutions.forms import HandoverForm, InstitutionForm
 from rectrack.institutions.models import Institution, Membership
 from rectrack.lib.forms import submit
 
@@ -51,3 +51,32 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "institutions/form.html",
         {"institution": institution, "form": form, "roster": roster, "history": history_for(institution)},
     )
+
+
+def handover(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand an institution's work from its focal point to another (the secretariat)."""
+    if not permissions.can_hand_over(request.user):
+        raise Http404
+    institution = get_object_or_404(Institution, pk=pk)
+    form = HandoverForm(request.POST or None, institution=institution)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        submission = submit(
+            form,
+            lambda: services.focal_point_handover(
+                actor=request.user,
+                institution=institution,
+                leaving=data["leaving"],
+                taking_over=data["taking_over"],
+                end_membership=data["end_membership"],
+            ),
+        )
+        if submission.ok:
+            messages.success(
+                request,
+                _("%(person)s is now the main focal point; %(count)d open request(s) moved to them.")
+                % {"person": data["taking_over"], "count": submission.result},
+            )
+            return redirect("institutions:handover", pk=pk)
+    roster = Membership.objects.filter(institution=institution).select_related("user").order_by("end_date", "kind")
+    return render(request, "institutions/handover.html", {"institution": institution, "form": form, "roster": roster})

@@ -63,7 +63,11 @@ class Summary:
 
 def file_roots() -> dict[str, Path]:
     """The folders whose files an instance cannot do without, by their name in the archive."""
-    return {"media": Path(settings.MEDIA_ROOT), "imports": Path(settings.DATA_DIR) / "imports"}
+    return {
+        "media": Path(settings.MEDIA_ROOT),
+        "private": Path(settings.PRIVATE_FILES_ROOT),
+        "imports": Path(settings.DATA_DIR) / "imports",
+    }
 
 
 def _models():

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import get_language_info
 
+from rectrack.accounts import permissions
 from rectrack.accounts.models import Role
 from rectrack.instance import selectors as instance
 
@@ -9,6 +10,11 @@ from rectrack.instance import selectors as instance
 _SECTIONS = (
     ("planning:project", "projects"),
     ("planning:activity", "activities"),
+    ("indicators:", "indicators"),
+    ("agenda:", "calendar"),
+    ("inquiries:", "requests"),
+    ("institutions:handover", "requests"),
+    ("collaboration:", "dashboard"),
     ("recommendations:", "recommendations"),
     ("imports:", "recommendations"),
     ("dashboard:reporting", "reporting"),
@@ -47,6 +53,8 @@ def site(request: HttpRequest) -> dict:
         "nav_section": section,
         "portal_section": next((name for prefix, name in _PORTAL_SECTIONS if view_name.startswith(prefix)), ""),
         "role_label": role_label,
+        "nav_indicators": user is not None and permissions.can_read_indicators(user),
+        "nav_requests": user is not None and permissions.reads_everything(user),
         "language_choices": [(code, name) for code, name in _LANGUAGE_CHOICES if code in offered],
     }
 

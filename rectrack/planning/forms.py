@@ -215,3 +215,45 @@ class ProgressNoteForm(forms.Form):
             "document keeps its emphasis, lists and links, and nothing else."
         ),
     )
+
+
+class ActivityBulkForm(forms.Form):
+    """One change to many activities of the list: those ticked, or every one the filters match."""
+
+    action = forms.ChoiceField(
+        label=_("Change"),
+        choices=[
+            ("project", _("Put in a project")),
+            ("lead", _("Set the lead institution")),
+            ("partner", _("Add an implementing partner")),
+            ("status", _("Set the status")),
+        ],
+    )
+    apply_to = forms.ChoiceField(
+        label=_("Apply to"),
+        choices=[
+            ("selected", _("The activities ticked on this page")),
+            ("all", _("Every activity that matches the search and filters")),
+        ],
+        widget=forms.RadioSelect,
+        initial="selected",
+    )
+    query = forms.CharField(required=False, max_length=20_000, widget=forms.HiddenInput)
+    project = forms.ModelChoiceField(
+        label=_("Project"), required=False, queryset=Project.objects.exclude(status=ProjectStatus.ARCHIVED)
+    )
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), required=False, queryset=Institution.objects.filter(is_active=True)
+    )
+    status = forms.ChoiceField(
+        label=_("New status"), choices=[("", "---------"), *ActivityStatus.choices], required=False
+    )
+
+    NEEDS = {"project": "project", "lead": "institution", "partner": "institution", "status": "status"}
+
+    def clean(self):
+        data = super().clean()
+        needed = self.NEEDS.get(data.get("action"))
+        if needed and not data.get(needed):
+            self.add_error(needed, _("Choose one for this change."))
+        return data

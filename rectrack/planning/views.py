@@ -1,18 +1,29 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rectrack.accounts import permissions
 from rectrack.audit.selectors import history_for
+from rectrack.collaboration.panels import collaboration_panels
+from rectrack.indicators.selectors import linked_to as linked_indicators
 from rectrack.instance import selectors as instance
 from rectrack.lib.filters import clean_leniently, narrow_choices
 from rectrack.lib.forms import submit
 from rectrack.planning import selectors, services
-from rectrack.planning.forms import ActivityFilterForm, ActivityForm, ProgressNoteForm, ProjectFilterForm, ProjectForm
+from rectrack.planning.forms import (
+    ActivityBulkForm,
+    ActivityFilterForm,
+    ActivityForm,
+    ProgressNoteForm,
+    ProjectFilterForm,
+    ProjectForm,
+)
 from rectrack.planning.models import Activity, Project
 from rectrack.portal.panels import publication_panel
 from rectrack.recommendations.models import Recommendation
@@ -29,21 +40,27 @@ def _query_without_page(request: HttpRequest) -> str:
 # Activities ---------------------------------------------------------------
 
 
-def activity_list(request: HttpRequest) -> HttpResponse:
-    form = ActivityFilterForm(request.GET)
-    narrow_choices(form, "project", permissions.project_scope(request.user))
-    cleaned, notes = clean_leniently(form, request.GET)
+def _matching_activities(user, params) -> tuple:
+    """The activities the list shows for these query parameters, within the reader's scope."""
+    form = ActivityFilterForm(params)
+    narrow_choices(form, "project", permissions.project_scope(user))
+    cleaned, notes = clean_leniently(form, params)
     filters = selectors.ActivityFilters(
         search=cleaned["q"].strip(),
         lead_institutions=cleaned["lead"],
         statuses=cleaned["status"],
         projects=cleaned["project"],
         overdue=cleaned["overdue"],
-        institution_ids=permissions.institution_ids(request.user) if cleaned["mine"] else None,
+        institution_ids=permissions.institution_ids(user) if cleaned["mine"] else None,
     )
     activities = permissions.scoped(
-        selectors.activity_list(filters, cleaned["sort"] or "deadline"), permissions.activity_scope(request.user)
+        selectors.activity_list(filters, cleaned["sort"] or "deadline"), permissions.activity_scope(user)
     )
+    return form, notes, activities
+
+
+def activity_list(request: HttpRequest) -> HttpResponse:
+    form, notes, activities = _matching_activities(request.user, request.GET)
     page = Paginator(activities, settings.RECTRACK_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -54,11 +71,69 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "notes": notes,
             "query_string": _query_without_page(request),
             "can_create": permissions.can_create_activities(request.user),
+            "bulk_form": ActivityBulkForm() if permissions.can_manage_projects(request.user) else None,
         },
     )
 
 
-def activity_detail(request: HttpRequest, pk: int, note_form: ProgressNoteForm | None = None) -> HttpResponse:
+@require_POST
+def activity_bulk(request: HttpRequest) -> HttpResponse:
+    """One change to the ticked activities, or to every one the list's search and filters match (secretariat)."""
+    user = request.user
+    if not permissions.can_manage_projects(user):
+        raise Http404
+    form = ActivityBulkForm(request.POST)
+    query = request.POST.get("query", "")
+    back = reverse("planning:activity_list") + (f"?{query}" if query else "")
+    if not form.is_valid():
+        problems = [f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+                    for name, errors in form.errors.items()]  # fmt: skip
+        messages.error(request, _("Nothing was changed. %(problems)s") % {"problems": " ".join(problems)})
+        return redirect(back)
+    data = form.cleaned_data
+    _form, _notes, matching = _matching_activities(user, QueryDict(data["query"]))
+    if data["apply_to"] == "selected":
+        matching = matching.filter(pk__in=[int(v) for v in request.POST.getlist("ids") if v.isdigit()])
+    ids = list(matching.order_by().values_list("pk", flat=True)[: services.BULK_LIMIT + 1])
+    if not ids:
+        messages.error(request, _("Nothing was changed: tick activities, or choose every matching one."))
+        return redirect(back)
+    if len(ids) > services.BULK_LIMIT:
+        messages.error(
+            request,
+            _("Nothing was changed: more than %(limit)s activities match. Narrow the filters first.")
+            % {"limit": f"{services.BULK_LIMIT:,}"},
+        )
+        return redirect(back)
+    chosen = Activity.objects.filter(pk__in=ids)
+    change = {
+        "project": lambda: services.activities_add_to_project(activities=chosen, project=data["project"], actor=user),
+        "lead": lambda: services.activities_set_lead(activities=chosen, institution=data["institution"], actor=user),
+        "partner": lambda: services.activities_add_partner(
+            activities=chosen, institution=data["institution"], actor=user
+        ),
+        "status": lambda: services.activities_set_status(activities=chosen, status=data["status"], actor=user),
+    }[data["action"]]
+    count = change()
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s activity was changed (of %(total)s chosen).",
+            "%(count)s activities were changed (of %(total)s chosen).",
+            count,
+        )
+        % {"count": count, "total": len(ids)},
+    )
+    return redirect(back)
+
+
+def activity_detail(
+    request: HttpRequest,
+    pk: int,
+    note_form: ProgressNoteForm | None = None,
+    attachment_form=None,
+    comment_form=None,
+) -> HttpResponse:
     user = request.user
     if not permissions.can_read_id(user, Activity, pk):
         raise Http404
@@ -81,6 +156,8 @@ def activity_detail(request: HttpRequest, pk: int, note_form: ProgressNoteForm |
             "can_edit": can_edit,
             "notes": activity.notes.select_related("created_by"),
             "note_form": note_form or (ProgressNoteForm() if can_edit else None),
+            **collaboration_panels(request.user, activity, attachment_form, comment_form),
+            "indicators": linked_indicators(activity) if permissions.can_read_indicators(user) else None,
         },
     )
 
@@ -199,6 +276,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "publication": publication_panel(request.user, project),
             "can_manage": permissions.can_manage_projects(request.user),
             "can_create_activity": permissions.can_create_activities(request.user),
+            "indicators": linked_indicators(project) if permissions.can_read_indicators(user) else None,
         },
     )
 

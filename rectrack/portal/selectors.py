@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from rectrack.collaboration.models import Attachment
 from rectrack.instance import selectors as instance
 from rectrack.institutions.models import Institution
 from rectrack.planning.models import Activity, ActivityStatus, Project
@@ -175,7 +176,19 @@ def recommendation_detail(pk: int) -> Recommendation:
 
 
 def _activities_shown() -> QuerySet[Activity]:
-    return public_activities().select_related("lead_institution").prefetch_related("implementing_partners")
+    return (
+        public_activities()
+        .select_related("lead_institution")
+        .prefetch_related(
+            "implementing_partners",
+            Prefetch("attachments", queryset=Attachment.objects.filter(is_public=True), to_attr="public_attachments"),
+        )
+    )
+
+
+def public_attachment(pk: int) -> Attachment:
+    """An attachment the portal serves: marked public, of a published activity (DoesNotExist otherwise)."""
+    return Attachment.objects.get(pk=pk, is_public=True, activity__in=public_activities().values("pk"))
 
 
 def project_detail(pk: int) -> Project:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("public/recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
     path("public/projects/", views.project_list, name="projects"),
     path("public/projects/<int:pk>/", views.project_detail, name="project"),
+    path("public/attachments/<int:pk>/", views.attachment, name="attachment"),
     path("public/data/", views.open_data, name="open_data"),
     path("public/data/<slug:dataset>.<slug:fmt>", views.download, name="download"),
     path("settings/portal/", views.portal_settings, name="settings"),

@@ -94,6 +94,18 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@public_page
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file marked public, of a published activity, as a download."""
+    from rectrack.collaboration.models import Attachment
+    from rectrack.collaboration.views import serve_attachment
+
+    try:
+        return serve_attachment(selectors.public_attachment(pk))
+    except Attachment.DoesNotExist as error:
+        raise Http404 from error
+
+
 def _with_budgets(activities) -> list[Activity]:
     activities = list(activities)
     for activity in activities:

@@ -242,6 +242,7 @@ class BulkForm(forms.Form):
             ("lead", _("Set the lead institution")),
             ("term", _("Add a theme, affected group or national cluster")),
             ("status", _("Record a status change")),
+            ("ask", _("Ask institutions for information about them")),
         ],
     )
     apply_to = forms.ChoiceField(

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from rectrack.accounts import permissions
 from rectrack.audit.selectors import history_for
+from rectrack.indicators.selectors import linked_to as linked_indicators
 from rectrack.lib.filters import clean_leniently, narrow_choices
 from rectrack.lib.forms import submit
 from rectrack.lib.languages import language_name
@@ -130,6 +133,7 @@ def recommendation_detail(request: HttpRequest, pk: int, status_form: StatusChan
             "publication": publication_panel(user, recommendation),
             "can_manage": can_manage,
             "can_create_activity": permissions.can_create_activities(user),
+            "indicators": linked_indicators(recommendation) if permissions.can_read_indicators(user) else None,
         },
     )
 
@@ -270,6 +274,10 @@ def recommendation_unassign(request: HttpRequest, pk: int, project_pk: int) -> H
     return redirect("recommendations:detail", pk=recommendation.pk)
 
 
+# An information request started from the list names its recommendations in its address.
+ASK_LIMIT = 200
+
+
 @require_POST
 def recommendation_bulk(request: HttpRequest) -> HttpResponse:
     """One change to the ticked recommendations, or to every one the list's search and filters match."""
@@ -304,8 +312,17 @@ def recommendation_bulk(request: HttpRequest) -> HttpResponse:
             % {"limit": f"{services.BULK_LIMIT:,}"},
         )
         return redirect(back)
-    chosen = Recommendation.objects.filter(pk__in=ids)
     action = data["action"]
+    if action == "ask":  # a new information request, about these recommendations
+        if len(ids) > ASK_LIMIT:
+            messages.error(
+                request,
+                _("One request can ask about at most %(limit)s recommendations: tick fewer, or narrow the filters.")
+                % {"limit": ASK_LIMIT},
+            )
+            return redirect(back)
+        return redirect(reverse("inquiries:create") + "?" + urlencode([("recommendation", pk) for pk in sorted(ids)]))
+    chosen = Recommendation.objects.filter(pk__in=ids)
     try:
         if action == "project":
             count = services.project_add_recommendations(project=data["project"], recommendations=chosen, actor=user)
