@@ -17,7 +17,7 @@ from rectrack.agenda.models import CalendarFeed
 from rectrack.audit.selectors import history_for
 from rectrack.instance import selectors as instance
 from rectrack.lib.filters import clean_leniently
-from rectrack.lib.forms import submit
+from rectrack.lib.forms import submit, submit_edit
 
 # How many days the list shows at a time; "Later" shows the next ones.
 LIST_DAYS = 60
@@ -163,18 +163,16 @@ def event_create(request: HttpRequest) -> HttpResponse:
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = permissions.get_event_for_user(request.user, pk, write=True)
     form = EventForm(request.POST or None, instance=event)
-    submission = None
-    if request.method == "POST" and form.is_valid():
-        expected = form.cleaned_data.get("version")
-        submission = submit(
-            form,
-            lambda: services.event_update(
-                event=event, actor=request.user, expected_version=expected, **form.event_fields()
-            ),
-        )
-        if submission.ok:
-            messages.success(request, _("Your changes were saved."))
-            return redirect("agenda:event_detail", pk=event.pk)
+    submission = submit_edit(
+        request,
+        form,
+        lambda expected: services.event_update(
+            event=event, actor=request.user, expected_version=expected, **form.event_fields()
+        ),
+    )
+    if submission and submission.ok:
+        messages.success(request, _("Your changes were saved."))
+        return redirect("agenda:event_detail", pk=event.pk)
     return _render(
         request,
         "agenda/event_form.html",

@@ -13,7 +13,7 @@ from rectrack.indicators import selectors, services
 from rectrack.indicators.forms import IndicatorFilterForm, IndicatorForm, MeasurementForm
 from rectrack.indicators.models import Indicator, Measurement
 from rectrack.lib.filters import clean_leniently
-from rectrack.lib.forms import submit
+from rectrack.lib.forms import submit, submit_edit
 from rectrack.planning.models import Activity, Project
 from rectrack.recommendations.models import Recommendation
 
@@ -131,18 +131,16 @@ def indicator_create(request: HttpRequest) -> HttpResponse:
 def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = permissions.get_indicator_for_user(request.user, pk, write=True)
     form = IndicatorForm(request.POST or None, instance=indicator)
-    submission = None
-    if request.method == "POST" and form.is_valid():
-        expected = form.cleaned_data.get("version")
-        submission = submit(
-            form,
-            lambda: services.indicator_update(
-                indicator=indicator, actor=request.user, expected_version=expected, **form.indicator_fields()
-            ),
-        )
-        if submission.ok:
-            messages.success(request, _("Your changes were saved."))
-            return redirect("indicators:detail", pk=indicator.pk)
+    submission = submit_edit(
+        request,
+        form,
+        lambda expected: services.indicator_update(
+            indicator=indicator, actor=request.user, expected_version=expected, **form.indicator_fields()
+        ),
+    )
+    if submission and submission.ok:
+        messages.success(request, _("Your changes were saved."))
+        return redirect("indicators:detail", pk=indicator.pk)
     return render(
         request,
         "indicators/indicator_form.html",

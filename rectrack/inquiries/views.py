@@ -11,7 +11,7 @@ from rectrack.audit.selectors import history_for
 from rectrack.inquiries import selectors, services
 from rectrack.inquiries.forms import AnswersForm, RequestForm
 from rectrack.inquiries.models import InformationRequest, Recipient, RequestStatus
-from rectrack.lib.forms import submit
+from rectrack.lib.forms import submit, submit_edit
 
 
 def _get_request(user, pk: int) -> InformationRequest:
@@ -68,18 +68,16 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _manager_only(request.user)
     info = _get_request(request.user, pk)
     form = RequestForm(request.POST or None, instance=info, editing=True)
-    submission = None
-    if request.method == "POST" and form.is_valid():
-        expected = form.cleaned_data.get("version")
-        submission = submit(
-            form,
-            lambda: services.request_update(
-                request=info, actor=request.user, expected_version=expected, **form.request_fields()
-            ),
-        )
-        if submission.ok:
-            messages.success(request, _("Your changes were saved."))
-            return redirect("inquiries:detail", pk=pk)
+    submission = submit_edit(
+        request,
+        form,
+        lambda expected: services.request_update(
+            request=info, actor=request.user, expected_version=expected, **form.request_fields()
+        ),
+    )
+    if submission and submission.ok:
+        messages.success(request, _("Your changes were saved."))
+        return redirect("inquiries:detail", pk=pk)
     return render(
         request,
         "inquiries/form.html",

@@ -34,3 +34,16 @@ def submit(form: forms.Form, call: Callable[[], Any]) -> Submission:
         form.add_error(None, error)
         return Submission(ok=False)
     return Submission(ok=True, result=result)
+
+
+def submit_edit(request, form: forms.Form, update: Callable[[int | None], Any]) -> Submission | None:
+    """On an edit page: for a posted, valid form, call `update(expected_version)` through `submit`.
+
+    `expected_version` is the version the form was opened at (its hidden
+    `version` field), so a stale save is refused with what changed meanwhile.
+    Returns None when nothing valid was posted.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    expected = form.cleaned_data.get("version")
+    return submit(form, lambda: update(expected))

@@ -14,7 +14,7 @@ from rectrack.collaboration.panels import collaboration_panels
 from rectrack.indicators.selectors import linked_to as linked_indicators
 from rectrack.instance import selectors as instance
 from rectrack.lib.filters import clean_leniently, narrow_choices
-from rectrack.lib.forms import submit
+from rectrack.lib.forms import submit, submit_edit
 from rectrack.planning import selectors, services
 from rectrack.planning.forms import (
     ActivityBulkForm,
@@ -212,18 +212,16 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActivityForm(
         request.POST or None, instance=activity, lead_institutions=permissions.lead_institution_choices(request.user)
     )
-    submission = None
-    if request.method == "POST" and form.is_valid():
-        expected = form.cleaned_data.get("version")
-        submission = submit(
-            form,
-            lambda: services.activity_update(
-                activity=activity, actor=request.user, expected_version=expected, **form.activity_fields()
-            ),
-        )
-        if submission.ok:
-            messages.success(request, _("Your changes were saved."))
-            return redirect("planning:activity_detail", pk=activity.pk)
+    submission = submit_edit(
+        request,
+        form,
+        lambda expected: services.activity_update(
+            activity=activity, actor=request.user, expected_version=expected, **form.activity_fields()
+        ),
+    )
+    if submission and submission.ok:
+        messages.success(request, _("Your changes were saved."))
+        return redirect("planning:activity_detail", pk=activity.pk)
     return render(
         request,
         "planning/activity_form.html",
