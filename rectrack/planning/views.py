@@ -13,6 +13,7 @@ from rectrack.audit.selectors import history_for
 from rectrack.collaboration.panels import collaboration_panels
 from rectrack.indicators.selectors import linked_to as linked_indicators
 from rectrack.instance import selectors as instance
+from rectrack.lib.bulk import chosen_ids, form_problems
 from rectrack.lib.filters import clean_leniently, narrow_choices
 from rectrack.lib.forms import submit, submit_edit
 from rectrack.planning import selectors, services
@@ -86,15 +87,11 @@ def activity_bulk(request: HttpRequest) -> HttpResponse:
     query = request.POST.get("query", "")
     back = reverse("planning:activity_list") + (f"?{query}" if query else "")
     if not form.is_valid():
-        problems = [f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
-                    for name, errors in form.errors.items()]  # fmt: skip
-        messages.error(request, _("Nothing was changed. %(problems)s") % {"problems": " ".join(problems)})
+        messages.error(request, _("Nothing was changed. %(problems)s") % {"problems": form_problems(form)})
         return redirect(back)
     data = form.cleaned_data
     _form, _notes, matching = _matching_activities(user, QueryDict(data["query"]))
-    if data["apply_to"] == "selected":
-        matching = matching.filter(pk__in=[int(v) for v in request.POST.getlist("ids") if v.isdigit()])
-    ids = list(matching.order_by().values_list("pk", flat=True)[: services.BULK_LIMIT + 1])
+    ids = chosen_ids(request, matching, apply_to=data["apply_to"], limit=services.BULK_LIMIT)
     if not ids:
         messages.error(request, _("Nothing was changed: tick activities, or choose every matching one."))
         return redirect(back)

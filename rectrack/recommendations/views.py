@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from rectrack.accounts import permissions
 from rectrack.audit.selectors import history_for
 from rectrack.indicators.selectors import linked_to as linked_indicators
+from rectrack.lib.bulk import chosen_ids, form_problems
 from rectrack.lib.filters import clean_leniently, narrow_choices
 from rectrack.lib.forms import submit
 from rectrack.lib.languages import language_name
@@ -288,9 +289,7 @@ def recommendation_bulk(request: HttpRequest) -> HttpResponse:
     query = request.POST.get("query", "")
     back = reverse("recommendations:list") + (f"?{query}" if query else "")
     if not form.is_valid():
-        problems = [f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
-                    for name, errors in form.errors.items()]  # fmt: skip
-        messages.error(request, _("Nothing was changed. %(problems)s") % {"problems": " ".join(problems)})
+        messages.error(request, _("Nothing was changed. %(problems)s") % {"problems": form_problems(form)})
         return redirect(back)
     data = form.cleaned_data
     params = QueryDict(data["query"])
@@ -298,10 +297,7 @@ def recommendation_bulk(request: HttpRequest) -> HttpResponse:
     matching = selectors.search_recommendations(
         _filters_from(cleaned), within=permissions.recommendation_scope(user)
     ).queryset
-    if data["apply_to"] == "selected":
-        ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
-        matching = matching.filter(pk__in=ids)
-    ids = list(matching.order_by().values_list("pk", flat=True)[: services.BULK_LIMIT + 1])
+    ids = chosen_ids(request, matching, apply_to=data["apply_to"], limit=services.BULK_LIMIT)
     if not ids:
         messages.error(request, _("Nothing was changed: tick recommendations, or choose every matching one."))
         return redirect(back)
