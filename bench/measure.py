@@ -31,7 +31,12 @@ from django.utils import timezone  # noqa: E402
 from rectrack.accounts.models import Role, User  # noqa: E402
 from rectrack.instance.services import portal_rules_update  # noqa: E402
 from rectrack.planning.models import Activity, ActivityStatus  # noqa: E402
-from rectrack.recommendations.models import ImplementationStatus, Mechanism, Recommendation  # noqa: E402
+from rectrack.recommendations.models import (  # noqa: E402
+    ImplementationStatus,
+    Mechanism,
+    Recommendation,
+    StatusChange,
+)
 from rectrack.taxonomy.models import Term  # noqa: E402
 
 SEARCHES = [
@@ -73,6 +78,7 @@ def scenario_urls(rng: random.Random, rounds: int) -> dict[str, list[str]]:
             "text_search", "text_search_3_filters", "recommendation_detail", "projects_page",
             "portal_home", "portal_search_filtered", "portal_recommendation",
             "activities_page", "activity_detail", "calendar_month", "updates_feed",
+            "statistics_progress", "statistics_themes", "statistics_planning", "statistics_over_time",
         )
     }  # fmt: skip
     activities = list(Activity.objects.values_list("id", flat=True))
@@ -100,6 +106,16 @@ def scenario_urls(rng: random.Random, rounds: int) -> dict[str, list[str]]:
         month = (today.replace(day=1) + dt.timedelta(days=31 * rng.randint(-6, 12))).strftime("%Y-%m")
         urls["calendar_month"].append(f"/calendar/?month={month}")
         urls["updates_feed"].append(f"/updates/?page={1 + n % 3}")
+        # Statistics: everything, or one mechanism, or a cycle and a period.
+        stats_filter = ["", f"?mechanism={rng.choice(mechanisms)}", f"?cycle={rng.randint(1, 4)}&date_from=2015-01-01"]
+        query = stats_filter[n % 3]
+        for tab, path in (
+            ("progress", ""),
+            ("themes", "themes/"),
+            ("planning", "planning/"),
+            ("over_time", "over-time/"),
+        ):
+            urls[f"statistics_{tab}"].append(f"/statistics/{path}{query}")
     return urls
 
 
@@ -123,6 +139,47 @@ def open_data_download(client: Client) -> dict:
     }
 
 
+def ensure_status_history(changes: int = 30_000) -> int:
+    """Dated status changes on some recommendations (a bulk load records none), for the status-over-time chart."""
+    existing = StatusChange.objects.count()
+    if existing:
+        return existing
+    rng = random.Random(11)
+    top = Recommendation.objects.order_by("-id").values_list("id", flat=True).first()
+    today = timezone.localdate()
+    statuses = [s.value for s in ImplementationStatus]
+    rows = [
+        StatusChange(
+            recommendation_id=rng.randint(1, top),
+            status=rng.choice(statuses),
+            effective_on=today - dt.timedelta(days=rng.randint(0, 5 * 365)),
+            justification="Benchmark",
+        )
+        for _ in range(changes)
+    ]
+    StatusChange.objects.bulk_create(rows, batch_size=5_000)
+    return changes
+
+
+def export_download(client: Client) -> dict:
+    """One export of every recommendation as XLSX (streamed): its time, size and the memory it took."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = client.get("/recommendations/export.xlsx")
+    size = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "rows": Recommendation.objects.count(),
+        "seconds": round(elapsed, 1),
+        "megabytes": round(size / 1e6, 1),
+        "peak_python_memory_mb": round(peak / 1e6, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=60)
@@ -133,6 +190,7 @@ def main() -> None:
     client.force_login(user)
     portal_rules_update(actor=None, publish_recommendations=True, publish_projects=True, publish_activities=True)
     anonymous = Client()
+    ensure_status_history()
     rng = random.Random(7)
     urls = scenario_urls(rng, args.rounds)
     for name, scenario in urls.items():  # warm caches the way a running server has them
@@ -154,9 +212,15 @@ def main() -> None:
             "slowest_url": scenario[samples.index(max(samples))],
         }
     results["_open_data_csv"] = open_data_download(anonymous)
+    results["_export_xlsx"] = export_download(client)
     # The portal's home figures are cached for a minute; this is the request that computes them.
     cache.clear()
     results["_portal_home_uncached_ms"] = round(timed(anonymous, "/public/")[0], 1)
+    # Statistics figures are cached until something they count changes; these are the requests that compute them.
+    results["_statistics_uncached_ms"] = {}
+    for tab, path in (("progress", ""), ("themes", "themes/"), ("planning", "planning/"), ("over_time", "over-time/")):
+        cache.clear()
+        results["_statistics_uncached_ms"][tab] = round(timed(client, f"/statistics/{path}")[0], 1)
     results["_meta"] = {
         "recommendations": Recommendation.objects.count(),
         "mechanisms": Mechanism.objects.count(),

@@ -26,6 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / "var" / "bench"
 TARGET_P95_MS = 150
+# Pages with their own target (DESIGN.md: "dashboard and statistics under 300 ms").
+TARGETS_P95_MS = {"statistics_": 300}
+
+
+def target_for(page: str) -> int:
+    return next((ms for prefix, ms in TARGETS_P95_MS.items() if page.startswith(prefix)), TARGET_P95_MS)
 
 
 def database_url(vendor: str) -> str:
@@ -116,6 +122,7 @@ def main() -> None:
         "count": args.count,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "target_p95_ms": TARGET_P95_MS,
+        "targets_p95_ms": TARGETS_P95_MS,
         "databases": {},
     }
     for vendor in args.databases.split(","):
@@ -124,18 +131,25 @@ def main() -> None:
     name = f"{report['date'][:10]}-{args.count}.json"
     for path in (RESULTS / name, RESULTS / "latest.json"):
         path.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nRecTrack benchmark, {args.count:,} recommendations (server time, ms; target p95 < {TARGET_P95_MS})")
+    print(f"\nRecTrack benchmark, {args.count:,} recommendations (server time, ms; target p95 < {TARGET_P95_MS}, "
+          f"statistics < {TARGETS_P95_MS['statistics_']})")  # fmt: skip
     print(f"{'database':<11} {'page':<24} {'p50':>7} {'p95':>7} {'max':>7} {'queries':>8}  ok")
     for vendor, result in report["databases"].items():
         for page, figures in result.items():
             if page.startswith("_"):
                 continue
-            ok = "yes" if figures["p95_ms"] < TARGET_P95_MS else "NO"
+            ok = "yes" if figures["p95_ms"] < target_for(page) else "NO"
             print(f"{vendor:<11} {page:<24} {figures['p50_ms']:>7} {figures['p95_ms']:>7} {figures['max_ms']:>7} "
                   f"{figures['queries_max']:>8}  {ok}")  # fmt: skip
         if download := result.get("_open_data_csv"):
             print(f"{vendor:<11} open data: {download['rows']:,} recommendations as CSV ({download['megabytes']} MB) "
                   f"in {download['seconds']} s, peak Python memory {download['peak_python_memory_mb']} MB")  # fmt: skip
+        if export := result.get("_export_xlsx"):
+            print(f"{vendor:<11} export: {export['rows']:,} recommendations as XLSX ({export['megabytes']} MB) "
+                  f"in {export['seconds']} s, peak Python memory {export['peak_python_memory_mb']} MB")  # fmt: skip
+        if computing := result.get("_statistics_uncached_ms"):
+            figures = ", ".join(f"{tab} {ms}" for tab, ms in computing.items())
+            print(f"{vendor:<11} statistics computing their figures (then cached until the data changes): {figures} ms")
         if uncached := result.get("_portal_home_uncached_ms"):
             print(f"{vendor:<11} portal home computing its figures (cached for a minute): {uncached} ms")
         generation = result["_meta"].get("generation_seconds")

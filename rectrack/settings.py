@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "rectrack.portal",
     "rectrack.collaboration",
     "rectrack.inquiries",
+    "rectrack.statistics",
     "django_tasks",
     "django_tasks_db",
     "rectrack.dashboard",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("indicators/", include("rectrack.indicators.urls")),
     path("calendar/", include("rectrack.agenda.urls")),
     path("requests/", include("rectrack.inquiries.urls")),
+    path("statistics/", include("rectrack.statistics.urls")),
     path("", include("rectrack.collaboration.urls")),
     path("", include("rectrack.portal.urls")),
     path("", include("rectrack.planning.urls")),

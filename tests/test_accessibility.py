@@ -140,7 +140,10 @@ def _pages(world, role) -> list[str]:
         reverse("planning:activity_list"),
         reverse("planning:activity_detail", args=[world.activity.pk]),
         reverse("dashboard:reporting"),
-        reverse("dashboard:statistics"),
+        reverse("statistics:progress"),
+        reverse("statistics:themes"),
+        reverse("statistics:planning"),
+        reverse("statistics:over_time"),
         reverse("dashboard:settings"),
         reverse("accounts:two_factor"),
     ]

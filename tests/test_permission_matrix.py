@@ -334,7 +334,19 @@ MATRIX: dict[str, Entry] = {
     "dashboard:home": Entry(note="dashboard"),
     "audit:feed": Entry(readers=NOT_CONTRIBUTOR, note="the feed of all updates (administrators also see settings)"),
     "dashboard:reporting": Entry(note="reporting"),
-    "dashboard:statistics": Entry(note="statistics"),
+    "statistics:progress": Entry(note="statistics: implementation progress (counted within what one reads)"),
+    "statistics:themes": Entry(note="statistics: by theme, SDG goal and affected group"),
+    "statistics:planning": Entry(note="statistics: follow-up planning coverage, overdue work by institution"),
+    "statistics:over_time": Entry(note="statistics: implementation status over time"),
+    "statistics:chart_svg": Entry(args=lambda w: ["overall"], note="download a statistics chart as SVG"),
+    "recommendations:export": Entry(
+        args=lambda w: ["csv"], note="export the filtered recommendations (CSV, XLSX, JSON) within what one reads"
+    ),
+    "recommendations:matrix": Entry(
+        args=lambda w: ["xlsx"], note="the thematic matrix of the filtered recommendations (XLSX, DOCX)"
+    ),
+    "planning:activity_export": Entry(args=lambda w: ["csv"], note="export the filtered activities"),
+    "indicators:export": Entry(args=lambda w: ["csv"], readers=NOT_CONTRIBUTOR, note="export the filtered indicators"),
     "dashboard:settings": Entry(note="settings"),
     "accounts:login": Entry(
         public=True, note="sign in", extra_ok={role: 302 for role in ROLES}  # signed-in users go to the dashboard

@@ -17,7 +17,10 @@ def _pages(world):
     return [
         reverse("dashboard:home"),
         reverse("dashboard:reporting"),
-        reverse("dashboard:statistics"),
+        reverse("statistics:progress"),
+        reverse("statistics:themes"),
+        reverse("statistics:planning"),
+        reverse("statistics:over_time"),
         reverse("dashboard:settings"),
         reverse("recommendations:list"),
         reverse("recommendations:detail", args=[world.education.pk]),

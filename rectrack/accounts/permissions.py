@@ -269,6 +269,16 @@ def can_read_calendar(user: User) -> bool:
     return user.is_authenticated and user.is_active
 
 
+def can_read_statistics(user: User) -> bool:
+    """The statistics pages, their charts and the exports of lists: every active signed-in user.
+
+    The figures count only what the reader may read (`recommendation_scope`,
+    `activity_scope`); late answers to information requests are counted for
+    those who read every request.
+    """
+    return user.is_authenticated and user.is_active
+
+
 def can_manage_events(user: User) -> bool:
     """Create, edit and delete calendar events (reviews, due dates, visits, meetings, consultations)."""
     return is_secretariat(user)

@@ -54,6 +54,26 @@ def my_activities(institution_ids, limit: int = 10):
     return list(institution_workload(institution_ids)[:limit]) if institution_ids else []
 
 
+def my_counts(institution_ids, today) -> dict[str, int]:
+    """How many open and overdue activities the given institutions lead."""
+    if not institution_ids:
+        return {"open": 0, "overdue": 0}
+    return institution_workload(institution_ids).aggregate(
+        open=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today))
+    )
+
+
+# The dashboard's calendar: the coming four weeks, at most COMING_ENTRIES entries.
+COMING_DAYS = 28
+COMING_ENTRIES = 8
+
+
+def coming(days) -> list:
+    """The first COMING_ENTRIES entries of the calendar's days (agenda.selectors.upcoming_days), each with its day."""
+    entries = [(day.date, entry) for day in days for entry in day.entries]
+    return entries[:COMING_ENTRIES]
+
+
 def recent_updates(limit: int = 10, *, scopes: dict | None = None, kinds=None):
     """The latest changes to objects of `kinds` (models); with `scopes` ({model: queryset}), only changes to
     those objects."""

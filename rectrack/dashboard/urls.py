@@ -6,6 +6,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
     path("reporting/", views.upcoming, {"section": "reporting"}, name="reporting"),
-    path("statistics/", views.upcoming, {"section": "statistics"}, name="statistics"),
     path("settings/", views.upcoming, {"section": "settings"}, name="settings"),
 ]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rectrack.accounts import permissions
 from rectrack.accounts.models import Role
 from rectrack.accounts.permissions import institution_ids
+from rectrack.agenda.selectors import upcoming_days
 from rectrack.dashboard import selectors
 from rectrack.inquiries.selectors import open_requests_for
 from rectrack.planning.models import Activity, Project
@@ -33,6 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 activities=scopes and scopes[Activity],
             ),
             "my_activities": selectors.my_activities(institution_ids(user)),
+            "my_counts": selectors.my_counts(institution_ids(user), today),
+            "coming": selectors.coming(upcoming_days(user, today, selectors.COMING_DAYS)),
+            "coming_days": selectors.COMING_DAYS,
             "has_institutions": bool(institution_ids(user)),
             "asked": open_requests_for(institution_ids(user))[:10] if user.role == Role.FOCAL_POINT else [],
             "recent_updates": selectors.recent_updates(scopes=scopes, kinds=permissions.history_kinds(user)),
@@ -49,13 +53,6 @@ UPCOMING = {
         _(
             "Report drafts generated from the database for the Universal Periodic Review and the treaty bodies, "
             "editable templates, and consultations with the national human rights institution and civil society."
-        ),
-    ),
-    "statistics": (
-        _("Statistics"),
-        _(
-            "Charts and tables of implementation progress by project, institution, mechanism, theme, SDG and "
-            "affected group, follow-up planning coverage and status over time, with exports."
         ),
     ),
     "settings": (

@@ -1,24 +1,28 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rectrack.accounts import permissions
 from rectrack.audit.selectors import history_for
-from rectrack.indicators import selectors, services
+from rectrack.indicators import exports, selectors, services
 from rectrack.indicators.forms import IndicatorFilterForm, IndicatorForm, MeasurementForm
 from rectrack.indicators.models import Indicator, Measurement
+from rectrack.lib import tabular
 from rectrack.lib.filters import clean_leniently
 from rectrack.lib.forms import submit, submit_edit
 from rectrack.planning.models import Activity, Project
+from rectrack.recommendations.exports import PLACEHOLDER_ID
 from rectrack.recommendations.models import Recommendation
 
 
-def indicator_list(request: HttpRequest) -> HttpResponse:
+def _matching(request: HttpRequest) -> tuple[IndicatorFilterForm, list[str], QuerySet[Indicator]]:
     if not permissions.can_read_indicators(request.user):
         raise Http404
     form = IndicatorFilterForm(request.GET)
@@ -26,7 +30,12 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.IndicatorFilters(
         search=cleaned["q"].strip(), kinds=cleaned["kind"], institutions=cleaned["institution"]
     )
-    page = Paginator(selectors.indicator_list(filters), settings.RECTRACK_PAGE_SIZE).get_page(request.GET.get("page"))
+    return form, notes, selectors.indicator_list(filters)
+
+
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    form, notes, indicators = _matching(request)
+    page = Paginator(indicators, settings.RECTRACK_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_sparklines(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
@@ -40,6 +49,22 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
             "query_string": query.urlencode(),
             "can_manage": permissions.can_manage_indicators(request.user),
         },
+    )
+
+
+def indicator_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
+    """The filtered list of indicators as CSV, XLSX or JSON."""
+    if fmt not in tabular.FORMATS:
+        raise Http404
+    _form, _notes, indicators = _matching(request)
+    url = request.build_absolute_uri(reverse("indicators:detail", args=[PLACEHOLDER_ID]))
+    return tabular.download(
+        fmt,
+        exports.COLUMNS,
+        exports.indicator_rows(indicators, url=url.replace(str(PLACEHOLDER_ID), "{}").format),
+        filename=f"indicators-{timezone.localdate().isoformat()}",
+        meta={"dataset": "indicators", "generated_at": timezone.now().isoformat(timespec="seconds")},
+        sheet_name=_("Indicators"),
     )
 
 

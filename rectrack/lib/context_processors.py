@@ -18,7 +18,7 @@ _SECTIONS = (
     ("recommendations:", "recommendations"),
     ("imports:", "recommendations"),
     ("dashboard:reporting", "reporting"),
-    ("dashboard:statistics", "statistics"),
+    ("statistics:", "statistics"),
     ("dashboard:settings", "settings"),
     ("instance:", "settings"),
     ("taxonomy:", "settings"),

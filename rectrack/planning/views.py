@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -13,10 +14,11 @@ from rectrack.audit.selectors import history_for
 from rectrack.collaboration.panels import collaboration_panels
 from rectrack.indicators.selectors import linked_to as linked_indicators
 from rectrack.instance import selectors as instance
+from rectrack.lib import tabular
 from rectrack.lib.bulk import chosen_ids, form_problems
 from rectrack.lib.filters import clean_leniently, narrow_choices
 from rectrack.lib.forms import submit, submit_edit
-from rectrack.planning import selectors, services
+from rectrack.planning import exports, selectors, services
 from rectrack.planning.forms import (
     ActivityBulkForm,
     ActivityFilterForm,
@@ -27,6 +29,7 @@ from rectrack.planning.forms import (
 )
 from rectrack.planning.models import Activity, Project
 from rectrack.portal.panels import publication_panel
+from rectrack.recommendations.exports import PLACEHOLDER_ID
 from rectrack.recommendations.models import Recommendation
 
 PROJECTS_PER_PAGE = 12
@@ -74,6 +77,29 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "can_create": permissions.can_create_activities(request.user),
             "bulk_form": ActivityBulkForm() if permissions.can_manage_projects(request.user) else None,
         },
+    )
+
+
+def activity_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
+    """The filtered list of activities, every match, as CSV, XLSX or JSON."""
+    if fmt not in tabular.FORMATS or not permissions.can_read_statistics(request.user):
+        raise Http404
+    user = request.user
+    _form, _notes, activities = _matching_activities(user, request.GET)
+    url = request.build_absolute_uri(reverse("planning:activity_detail", args=[PLACEHOLDER_ID]))
+    rows = exports.activity_rows(
+        activities,
+        url=url.replace(str(PLACEHOLDER_ID), "{}").format,
+        recommendations=permissions.recommendation_scope(user),
+        projects=permissions.project_scope(user),
+    )
+    return tabular.download(
+        fmt,
+        exports.COLUMNS,
+        rows,
+        filename=f"activities-{timezone.localdate().isoformat()}",
+        meta={"dataset": "activities", "generated_at": timezone.now().isoformat(timespec="seconds")},
+        sheet_name=_("Activities"),
     )
 
 

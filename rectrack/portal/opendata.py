@@ -5,7 +5,6 @@ in chunks from the published querysets. Lists (themes, States) are arrays in
 JSON and "; "-joined in CSV.
 """
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -13,11 +12,9 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rectrack.planning.models import Project
+from rectrack.lib.tabular import CHUNK
 from rectrack.portal import selectors
-from rectrack.recommendations.models import Recommendation, reference_for
-
-CHUNK = 1_000
+from rectrack.recommendations.exports import PLACEHOLDER_ID, recommendation_rows
 
 
 @dataclass(frozen=True)
@@ -33,83 +30,16 @@ def _labels(objects) -> list[str]:
     return [str(obj) for obj in objects]
 
 
-def _grouped(pairs) -> dict[int, list]:
-    grouped: dict[int, list] = defaultdict(list)
-    for key, value in pairs:
-        grouped[key].append(value)
-    return grouped
-
-
 def _recommendation_rows(absolute: Callable[[str], str]) -> Iterator[dict]:
-    """Published recommendations read as plain values, CHUNK at a time by id.
-
-    No model instances: a download of 260,000 rows reads about a dozen
-    queries per chunk and holds one chunk in memory.
-    """
+    """Published recommendations, with only their published projects (by id)."""
     url = absolute(reverse("portal:recommendation", args=[PLACEHOLDER_ID])).replace(str(PLACEHOLDER_ID), "{}")
-    public_projects = set(selectors.public_projects().values_list("pk", flat=True))
-    field = Recommendation._meta.get_field
-    links = {name: field(name).remote_field.through.objects for name in M2M_COLUMNS}
-    published = selectors.public_recommendations().order_by("pk")
-    last = 0
-    while True:
-        rows = list(
-            published.filter(pk__gt=last).values(
-                "pk", "text", "language", "paragraph", "issued_on", "upr_position", "status",
-                "mechanism__acronym", "document__symbol", "document__upr_cycle", "lead_institution__name",
-            )[:CHUNK]
-        )  # fmt: skip
-        if not rows:
-            return
-        ids = [row["pk"] for row in rows]
-        last = ids[-1]
-        related = {
-            name: _grouped(
-                links[name].filter(recommendation_id__in=ids).order_by(order).values_list("recommendation_id", value)
-            )
-            for name, (value, order) in M2M_COLUMNS.items()
-        }
-        in_projects = Project.recommendations.through.objects.filter(recommendation_id__in=ids)
-        projects = _grouped(
-            (rec, project)
-            for rec, project in in_projects.values_list("recommendation_id", "project_id")
-            if project in public_projects
-        )
-        for row in rows:
-            pk = row["pk"]
-            symbol = row["document__symbol"] or ""
-            yield {
-                "id": pk,
-                "reference": reference_for(pk, row["paragraph"], symbol),
-                "text": row["text"],
-                "language": row["language"],
-                "mechanism": row["mechanism__acronym"],
-                "document": symbol,
-                "paragraph": row["paragraph"],
-                "date": row["issued_on"],
-                "upr_cycle": row["document__upr_cycle"],
-                "recommending_states": related["recommending_states"].get(pk, []),
-                "upr_position": row["upr_position"],
-                "status": row["status"],
-                "lead_institution": row["lead_institution__name"] or "",
-                "supporting_institutions": related["supporting_institutions"].get(pk, []),
-                "themes": related["themes"].get(pk, []),
-                "affected_persons": related["affected_persons"].get(pk, []),
-                "sdgs": related["sdgs"].get(pk, []),
-                "projects": sorted(projects.get(pk, [])),
-                "url": url.format(pk),
-            }
-
-
-# Many-to-many columns of the recommendations dataset: (value read, its order) through the link table.
-M2M_COLUMNS = {
-    "recommending_states": ("country__name", "country__name"),
-    "supporting_institutions": ("institution__name", "institution__name"),
-    "themes": ("term__label", "term__label"),
-    "affected_persons": ("term__label", "term__label"),
-    "sdgs": ("term__code", "term__position"),
-}
-PLACEHOLDER_ID = 987_654_321
+    return recommendation_rows(
+        selectors.public_recommendations(),
+        url=url.format,
+        projects=selectors.public_projects(),
+        internal=False,
+        project_value="project_id",
+    )
 
 
 def _project_rows(absolute: Callable[[str], str]) -> Iterator[dict]:

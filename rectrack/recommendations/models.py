@@ -287,6 +287,9 @@ class Recommendation(Tracked):
             models.Index(fields=["id", "status"], name="rec_id_status_idx"),
             models.Index(fields=["upr_position"], name="rec_position_idx"),
             models.Index(fields=["publication"], name="rec_publication_idx"),
+            # Statistics count by mechanism and by lead institution, and status, from these alone.
+            models.Index(fields=["mechanism", "status"], name="rec_mechanism_status_idx"),
+            models.Index(fields=["lead_institution", "status"], name="rec_lead_status_idx"),
         ]
 
     def __str__(self) -> str:

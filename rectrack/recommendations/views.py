@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from rectrack.accounts import permissions
 from rectrack.audit.selectors import history_for
 from rectrack.indicators.selectors import linked_to as linked_indicators
+from rectrack.lib import tabular
 from rectrack.lib.bulk import chosen_ids, form_problems
 from rectrack.lib.filters import clean_leniently, narrow_choices
 from rectrack.lib.forms import submit
@@ -22,7 +23,7 @@ from rectrack.lib.languages import language_name
 from rectrack.lib.search_query import parse_search_query
 from rectrack.planning.models import Activity, Project
 from rectrack.portal.panels import publication_panel
-from rectrack.recommendations import selectors, services
+from rectrack.recommendations import exports, selectors, services, thematic
 from rectrack.recommendations.forms import (
     AssignToProjectForm,
     BulkForm,
@@ -89,6 +90,97 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
             "bulk_form": BulkForm() if permissions.can_manage_recommendations(request.user) else None,
         },
     )
+
+
+def _matching(request: HttpRequest):
+    """The recommendations the list shows for the request's filters and search, within the reader's scope."""
+    form = RecommendationFilterForm(request.GET)
+    narrow_choices(form, "project", permissions.project_scope(request.user))
+    cleaned, _notes = clean_leniently(form, request.GET)
+    return selectors.search_recommendations(
+        _filters_from(cleaned), within=permissions.recommendation_scope(request.user)
+    ).queryset
+
+
+def _detail_url(request: HttpRequest):
+    url = request.build_absolute_uri(reverse("recommendations:detail", args=[exports.PLACEHOLDER_ID]))
+    return url.replace(str(exports.PLACEHOLDER_ID), "{}").format
+
+
+def recommendation_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
+    """The filtered list, every match (not only the page shown), as CSV, XLSX or JSON."""
+    if fmt not in tabular.FORMATS or not permissions.can_read_statistics(request.user):
+        raise Http404
+    user = request.user
+    rows = exports.recommendation_rows(
+        _matching(request),
+        url=_detail_url(request),
+        projects=permissions.project_scope(user),
+        activities=permissions.activity_scope(user),
+    )
+    return tabular.download(
+        fmt,
+        exports.COLUMNS,
+        rows,
+        filename=f"recommendations-{timezone.localdate().isoformat()}",
+        meta={"dataset": "recommendations", "generated_at": timezone.now().isoformat(timespec="seconds")},
+        sheet_name=_("Recommendations"),
+    )
+
+
+def thematic_matrix(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The filtered recommendations grouped by theme, with positions, institutions and status (XLSX or DOCX)."""
+    if fmt not in ("xlsx", "docx") or not permissions.can_read_statistics(request.user):
+        raise Http404
+    matching = _matching(request)
+    stamp = timezone.localdate().isoformat()
+    groups = exports.thematic_groups(
+        matching, url=_detail_url(request), projects=permissions.project_scope(request.user)
+    )
+    if fmt == "xlsx":
+        columns = exports.MATRIX_COLUMNS
+        return tabular.download(
+            "xlsx",
+            [column.key for column in columns],
+            exports.matrix_rows(groups),
+            headers=[str(column.label) for column in columns],
+            widths=[column.width for column in columns],
+            filename=f"thematic-matrix-{stamp}",
+            sheet_name=_("Thematic matrix"),
+        )
+    count = matching.count()
+    if count > thematic.DOCX_LIMIT:
+        messages.error(
+            request,
+            _(
+                "%(count)s recommendations match: a Word thematic matrix holds at most %(limit)s. Narrow the filters, "
+                "or download the matrix as a spreadsheet."
+            )
+            % {"count": f"{count:,}", "limit": f"{thematic.DOCX_LIMIT:,}"},
+        )
+        return redirect(f"{reverse('recommendations:list')}?{request.GET.urlencode()}")
+    response = HttpResponse(
+        thematic.matrix_docx(groups, count=count, filters=_described_filters(request)),
+        content_type=thematic.DOCX_CONTENT_TYPE,
+    )
+    response["Content-Disposition"] = f'attachment; filename="thematic-matrix-{stamp}.docx"'
+    return response
+
+
+def _described_filters(request: HttpRequest) -> list[str]:
+    """The filters in use, as "Label: value" lines for a document's heading."""
+    form = RecommendationFilterForm(request.GET)
+    cleaned, _notes = clean_leniently(form, request.GET)
+    lines = []
+    for name, field in form.fields.items():
+        value = cleaned.get(name)
+        if name == "sort" or value in (None, "", []):
+            continue
+        values = value if isinstance(value, list) else [value]
+        choices = {str(key): label for key, label in getattr(field, "choices", [])}
+        shown = [str(choices.get(str(item), item)) for item in values]
+        lines.append(f"{field.label}: {', '.join(shown)}")
+    return lines
 
 
 def recommendation_detail(request: HttpRequest, pk: int, status_form: StatusChangeForm | None = None) -> HttpResponse:

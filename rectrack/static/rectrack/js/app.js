@@ -31,3 +31,37 @@
     update();
   }
 })();
+
+// A chart of the statistics pages as a PNG: the inline SVG drawn on a canvas
+// at twice its size. Without this script the SVG download remains.
+(function chartsAsPng() {
+  for (const button of document.querySelectorAll("button[data-png]")) {
+    const svg = document.querySelector(`figure[data-chart="${button.dataset.png}"] svg`);
+    if (!svg || !window.HTMLCanvasElement) continue;
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const width = Number(svg.getAttribute("width"));
+      const height = Number(svg.getAttribute("height"));
+      const image = new Image();
+      image.onload = () => {
+        const canvas = document.createElement("canvas");
+        canvas.width = width * 2;
+        canvas.height = height * 2;
+        const context = canvas.getContext("2d");
+        context.scale(2, 2);
+        context.drawImage(image, 0, 0, width, height);
+        canvas.toBlob((blob) => {
+          const link = document.createElement("a");
+          link.href = URL.createObjectURL(blob);
+          link.download = `${button.dataset.png}.png`;
+          document.body.appendChild(link);
+          link.click();
+          link.remove();
+          setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+        }, "image/png");
+      };
+      const markup = new XMLSerializer().serializeToString(svg);
+      image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(markup);
+    });
+  }
+})();
