@@ -1,5 +1,6 @@
 """The statistics pages: their figures, filters, charts and downloads, for each role; and the dashboard's additions."""
 
+import random
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
@@ -155,12 +156,14 @@ def test_status_over_time_reads_the_history_as_status_on_does(world, client_for)
     days = selectors.month_ends(first, today)
     assert days[-1] == today and len(days) in (7, 8)
     counts = selectors.status_over_time(Recommendation.objects.all(), days)
-    for day in days:
-        expected = dict.fromkeys(selectors.STATUSES, 0)
-        for status in with_status_on(Recommendation.objects.all(), day).values_list("status_on", flat=True):
-            if status is not None:
-                expected[status] += 1
-        assert counts[day] == expected, day
+    for recommendations in (Recommendation.objects.all(), Recommendation.objects.filter(mechanism=world.upr)):
+        counted = selectors.status_over_time(recommendations, days)
+        for day in days:
+            expected = dict.fromkeys(selectors.STATUSES, 0)
+            for status in with_status_on(recommendations, day).values_list("status_on", flat=True):
+                if status is not None:
+                    expected[status] += 1
+            assert counted[day] == expected, (recommendations.query.has_filters(), day)
     assert counts[days[0]][ImplementationStatus.NOT_STARTED] >= 1
     assert sum(counts[days[-1]].values()) == 4 and sum(counts[days[0]].values()) == 3  # `late` is counted once made
     assert late.pk
@@ -257,3 +260,37 @@ def test_dashboard_counts_my_institutions_open_and_overdue_activities(world, cli
     response = client_for(world, Role.FOCAL_POINT).get(reverse("dashboard:home"))
     assert response.context["my_counts"] == {"open": 1, "overdue": 0}
     assert "1 open activity" in response.content.decode()
+
+
+def test_status_over_time_matches_status_on_for_random_histories(world):
+    """Several changes, some on the same day, on recommendations made on various days or undated: each day's counts are
+    what `with_status_on` says, recommendation by recommendation."""
+    rng = random.Random(5)
+    today = timezone.localdate()
+    statuses = list(selectors.STATUSES)
+    made = []
+    for n in range(12):
+        recommendation = recs.recommendation_create(
+            actor=world.admin,
+            document=world.document,
+            text=f"121.{50 + n} Random history {n}",
+            issued_on=today - timedelta(days=rng.randint(0, 400)) if n % 4 else None,
+        )
+        earliest = (today - recommendation.issued_on).days if recommendation.issued_on else 450
+        dates = [today - timedelta(days=rng.randint(0, earliest)) for _ in range(3)]  # few dates: same-day changes
+        for _ in range(rng.randint(0, 5)):
+            recs.recommendation_change_status(
+                recommendation=recommendation, actor=world.admin, status=rng.choice(statuses),
+                effective_on=rng.choice(dates), justification="Random",
+            )  # fmt: skip
+            recommendation.refresh_from_db()
+        made.append(recommendation.pk)
+    recommendations = Recommendation.objects.filter(pk__in=made)
+    days = selectors.month_ends(today - timedelta(days=420), today)
+    counted = selectors.status_over_time(recommendations, days)
+    for day in days:
+        expected = dict.fromkeys(statuses, 0)
+        for status in with_status_on(recommendations, day).values_list("status_on", flat=True):
+            if status is not None:
+                expected[status] += 1
+        assert counted[day] == expected, day

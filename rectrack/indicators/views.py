@@ -5,7 +5,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +17,6 @@ from rectrack.lib import tabular
 from rectrack.lib.filters import clean_leniently
 from rectrack.lib.forms import submit, submit_edit
 from rectrack.planning.models import Activity, Project
-from rectrack.recommendations.exports import PLACEHOLDER_ID
 from rectrack.recommendations.models import Recommendation
 
 
@@ -57,13 +55,11 @@ def indicator_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
     if fmt not in tabular.FORMATS:
         raise Http404
     _form, _notes, indicators = _matching(request)
-    url = request.build_absolute_uri(reverse("indicators:detail", args=[PLACEHOLDER_ID]))
     return tabular.download(
         fmt,
         exports.COLUMNS,
-        exports.indicator_rows(indicators, url=url.replace(str(PLACEHOLDER_ID), "{}").format),
-        filename=f"indicators-{timezone.localdate().isoformat()}",
-        meta={"dataset": "indicators", "generated_at": timezone.now().isoformat(timespec="seconds")},
+        exports.indicator_rows(indicators, url=tabular.url_for_each(request.build_absolute_uri, "indicators:detail")),
+        dataset="indicators",
         sheet_name=_("Indicators"),
     )
 

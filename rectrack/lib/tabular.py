@@ -6,15 +6,15 @@ holds one chunk in memory at a time.
 
 import csv
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
 
-from rectrack.lib.xlsx import XLSX_CONTENT_TYPE, xlsx_stream
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from rectrack.lib.xlsx import FORMULA_STARTS, XLSX_CONTENT_TYPE, xlsx_stream
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -75,12 +75,24 @@ def in_chunks(queryset, *fields: str, size: int = CHUNK) -> Iterator[list[dict]]
         yield rows
 
 
+PLACEHOLDER_ID = 987_654_321  # an id put in a URL pattern, then replaced by each row's
+
+
+def url_for_each(absolute: Callable[[str], str], view_name: str) -> Callable[[int], str]:
+    """A function giving the absolute URL of `view_name` for an id, reversing the URL once for a whole download.
+
+    `absolute` makes a path absolute (`request.build_absolute_uri`).
+    """
+    pattern = absolute(reverse(view_name, args=[PLACEHOLDER_ID])).replace(str(PLACEHOLDER_ID), "{}")
+    return pattern.format
+
+
 def download(
     fmt: str,
     columns: Sequence[str],
     rows: Iterable[dict],
     *,
-    filename: str,
+    dataset: str,
     headers: Sequence[str] | None = None,
     meta: dict | None = None,
     sheet_name: str = "",
@@ -88,23 +100,29 @@ def download(
 ) -> StreamingHttpResponse:
     """A streamed download of `rows` as CSV, XLSX or JSON (`fmt`), each row cut to `columns` (nothing else leaves).
 
-    `headers` are the column titles of CSV and XLSX (default: the column
-    names); `meta` heads the JSON file; `filename` has no extension.
+    The file is named after `dataset` and today's date; `headers` are the
+    column titles of CSV and XLSX (default: the column names); the JSON file
+    opens with `meta`, the dataset's name, the time and the columns.
     """
     rows = ({column: row.get(column) for column in columns} for row in rows)
     titles = list(headers or columns)
+    filename = f"{dataset}-{timezone.localdate().isoformat()}"
     if fmt == "csv":
         response = StreamingHttpResponse(
             csv_stream(titles, ({title: row[c] for title, c in zip(titles, columns, strict=True)} for row in rows)),
             content_type="text/csv; charset=utf-8",
         )
     elif fmt == "xlsx":
-        stream = xlsx_stream(titles, rows, keys=columns, sheet_name=sheet_name or filename, widths=widths)
+        stream = xlsx_stream(titles, rows, keys=columns, sheet_name=sheet_name or dataset, widths=widths)
         response = StreamingHttpResponse(stream, content_type=XLSX_CONTENT_TYPE)
     elif fmt == "json":
-        response = StreamingHttpResponse(
-            json_stream(rows, meta={**(meta or {}), "columns": list(columns)}), content_type="application/json"
-        )
+        meta = {
+            "dataset": dataset,
+            **(meta or {}),
+            "generated_at": timezone.now().isoformat(timespec="seconds"),
+            "columns": list(columns),
+        }
+        response = StreamingHttpResponse(json_stream(rows, meta=meta), content_type="application/json")
     else:
         raise ValueError(fmt)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'

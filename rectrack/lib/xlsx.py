@@ -19,10 +19,12 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What a spreadsheet reads as the start of a formula (OWASP's list); lib.tabular escapes the same in CSV.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 CELL_LIMIT = 32767  # Excel's maximum number of characters in a cell
 BATCH_ROWS = 200  # rows handed to the compressor at a time…
@@ -120,13 +122,6 @@ def column_letter(index: int) -> str:
     return letters
 
 
-@cache
-def _formula_starts() -> tuple[str, ...]:
-    from rectrack.lib.tabular import FORMULA_STARTS  # not at the top: tabular imports this module
-
-    return FORMULA_STARTS
-
-
 def _clean(text: str) -> str:
     """Text XML 1.0 can hold, within Excel's cell limit."""
     text = _ILLEGAL_XML.sub("", text)
@@ -135,7 +130,7 @@ def _clean(text: str) -> str:
 
 def _text_cell(ref: str, text: str, style: int = 0) -> str:
     text = _clean(text)
-    if not style and text[:1] in _formula_starts():
+    if not style and text[:1] in FORMULA_STARTS:
         style = _STYLE_QUOTED
     attrs = f' s="{style}"' if style else ""
     body = escape(text, {"\r": "&#13;"})

@@ -4,7 +4,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -29,7 +28,6 @@ from rectrack.planning.forms import (
 )
 from rectrack.planning.models import Activity, Project
 from rectrack.portal.panels import publication_panel
-from rectrack.recommendations.exports import PLACEHOLDER_ID
 from rectrack.recommendations.models import Recommendation
 
 PROJECTS_PER_PAGE = 12
@@ -86,10 +84,9 @@ def activity_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
         raise Http404
     user = request.user
     _form, _notes, activities = _matching_activities(user, request.GET)
-    url = request.build_absolute_uri(reverse("planning:activity_detail", args=[PLACEHOLDER_ID]))
     rows = exports.activity_rows(
         activities,
-        url=url.replace(str(PLACEHOLDER_ID), "{}").format,
+        url=tabular.url_for_each(request.build_absolute_uri, "planning:activity_detail"),
         recommendations=permissions.recommendation_scope(user),
         projects=permissions.project_scope(user),
     )
@@ -97,8 +94,7 @@ def activity_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
         fmt,
         exports.COLUMNS,
         rows,
-        filename=f"activities-{timezone.localdate().isoformat()}",
-        meta={"dataset": "activities", "generated_at": timezone.now().isoformat(timespec="seconds")},
+        dataset="activities",
         sheet_name=_("Activities"),
     )
 

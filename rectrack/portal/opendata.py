@@ -12,9 +12,9 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rectrack.lib.tabular import CHUNK
+from rectrack.lib.tabular import CHUNK, url_for_each
 from rectrack.portal import selectors
-from rectrack.recommendations.exports import PLACEHOLDER_ID, recommendation_rows
+from rectrack.recommendations.exports import recommendation_rows
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,9 @@ def _labels(objects) -> list[str]:
 
 def _recommendation_rows(absolute: Callable[[str], str]) -> Iterator[dict]:
     """Published recommendations, with only their published projects (by id)."""
-    url = absolute(reverse("portal:recommendation", args=[PLACEHOLDER_ID])).replace(str(PLACEHOLDER_ID), "{}")
     return recommendation_rows(
         selectors.public_recommendations(),
-        url=url.format,
+        url=url_for_each(absolute, "portal:recommendation"),
         projects=selectors.public_projects(),
         internal=False,
         project_value="project_id",

@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,10 +16,10 @@ from rectrack.accounts import permissions
 from rectrack.audit.selectors import history_for
 from rectrack.instance import selectors as instance
 from rectrack.instance import services as instance_services
+from rectrack.lib import tabular
 from rectrack.lib.filters import clean_leniently
 from rectrack.lib.forms import submit
 from rectrack.lib.search_query import parse_search_query
-from rectrack.lib.tabular import csv_stream, json_stream
 from rectrack.planning.models import Activity, Project
 from rectrack.portal import opendata, selectors, services
 from rectrack.portal.forms import PortalRulesForm, PublicationForm, PublicFilterForm
@@ -153,20 +152,13 @@ def download(request: HttpRequest, dataset: str, fmt: str) -> StreamingHttpRespo
     chosen = opendata.DATASETS.get(dataset)
     if chosen is None or fmt not in ("csv", "json"):
         raise Http404
-    rows = chosen.rows(request.build_absolute_uri)
-    if fmt == "csv":
-        response = StreamingHttpResponse(csv_stream(chosen.columns, rows), content_type="text/csv; charset=utf-8")
-    else:
-        meta = {
-            "dataset": dataset,
-            "publisher": instance.site_name(),
-            "generated_at": timezone.now().isoformat(timespec="seconds"),
-            "columns": list(chosen.columns),
-        }
-        response = StreamingHttpResponse(json_stream(rows, meta=meta), content_type="application/json")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{dataset}-{stamp}.{fmt}"'
-    return response
+    return tabular.download(
+        fmt,
+        chosen.columns,
+        chosen.rows(request.build_absolute_uri),
+        dataset=dataset,
+        meta={"publisher": instance.site_name()},
+    )
 
 
 # Administrators -------------------------------------------------------------

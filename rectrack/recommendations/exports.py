@@ -19,8 +19,6 @@ from rectrack.planning.models import Activity, Project
 from rectrack.recommendations.models import ImplementationStatus, Priority, Recommendation, UprPosition, reference_for
 from rectrack.taxonomy.models import Term
 
-PLACEHOLDER_ID = 987_654_321  # an id in a URL pattern, replaced by each row's
-
 # Many-to-many columns: (value read, its order) through the link table.
 M2M_COLUMNS = {
     "recommending_states": ("country__name", "country__name"),

@@ -290,6 +290,7 @@ class Recommendation(Tracked):
             # Statistics count by mechanism and by lead institution, and status, from these alone.
             models.Index(fields=["mechanism", "status"], name="rec_mechanism_status_idx"),
             models.Index(fields=["lead_institution", "status"], name="rec_lead_status_idx"),
+            models.Index(fields=["issued_on", "status"], name="rec_issued_status_idx"),  # status over time
         ]
 
     def __str__(self) -> str:

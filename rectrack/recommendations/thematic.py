@@ -88,6 +88,8 @@ def matrix_docx(groups: Iterable[ThemeGroup], *, count: int, filters: list[str])
         table = document.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         table.autofit = False
+        for column, width in zip(table.columns, WIDTHS, strict=True):  # the grid LibreOffice reads
+            column.width = width
         _repeat_as_header(table.rows[0])
         for cell, header, width in zip(table.rows[0].cells, headers, WIDTHS, strict=True):
             _cell_text(cell, [(header, True)], rtl=rtl)

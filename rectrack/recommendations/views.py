@@ -103,8 +103,7 @@ def _matching(request: HttpRequest):
 
 
 def _detail_url(request: HttpRequest):
-    url = request.build_absolute_uri(reverse("recommendations:detail", args=[exports.PLACEHOLDER_ID]))
-    return url.replace(str(exports.PLACEHOLDER_ID), "{}").format
+    return tabular.url_for_each(request.build_absolute_uri, "recommendations:detail")
 
 
 def recommendation_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
@@ -122,8 +121,7 @@ def recommendation_export(request: HttpRequest, fmt: str) -> StreamingHttpRespon
         fmt,
         exports.COLUMNS,
         rows,
-        filename=f"recommendations-{timezone.localdate().isoformat()}",
-        meta={"dataset": "recommendations", "generated_at": timezone.now().isoformat(timespec="seconds")},
+        dataset="recommendations",
         sheet_name=_("Recommendations"),
     )
 
@@ -133,7 +131,6 @@ def thematic_matrix(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("xlsx", "docx") or not permissions.can_read_statistics(request.user):
         raise Http404
     matching = _matching(request)
-    stamp = timezone.localdate().isoformat()
     groups = exports.thematic_groups(
         matching, url=_detail_url(request), projects=permissions.project_scope(request.user)
     )
@@ -145,7 +142,7 @@ def thematic_matrix(request: HttpRequest, fmt: str) -> HttpResponse:
             exports.matrix_rows(groups),
             headers=[str(column.label) for column in columns],
             widths=[column.width for column in columns],
-            filename=f"thematic-matrix-{stamp}",
+            dataset="thematic-matrix",
             sheet_name=_("Thematic matrix"),
         )
     count = matching.count()
@@ -163,7 +160,7 @@ def thematic_matrix(request: HttpRequest, fmt: str) -> HttpResponse:
         thematic.matrix_docx(groups, count=count, filters=_described_filters(request)),
         content_type=thematic.DOCX_CONTENT_TYPE,
     )
-    response["Content-Disposition"] = f'attachment; filename="thematic-matrix-{stamp}.docx"'
+    response["Content-Disposition"] = f'attachment; filename="thematic-matrix-{timezone.localdate().isoformat()}.docx"'
     return response
 
 

@@ -7,14 +7,14 @@ is the count of the list it links to.
 """
 
 import hashlib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -172,23 +172,21 @@ class Coverage:
 
 
 def coverage(recs: QuerySet) -> list[Coverage]:
-    """Recommendations with a lead institution, in a project, with activities, with indicators: one query."""
-    pk = OuterRef("pk")
-    figures = recs.order_by().aggregate(
-        total=Count("id"),
-        lead=Count("id", filter=Q(lead_institution__isnull=False)),
-        project=Count("id", filter=Q(Exists(Project.recommendations.through.objects.filter(recommendation_id=pk)))),
-        activities=Count("id", filter=Q(Exists(Activity.recommendations.through.objects.filter(recommendation_id=pk)))),
-        indicators=Count(
-            "id", filter=Q(Exists(Indicator.recommendations.through.objects.filter(recommendation_id=pk)))
-        ),
-    )
-    total = figures["total"]
+    """Recommendations with a lead institution, in a project, with activities, with indicators.
+
+    Each is counted from its own index (the distinct recommendations of a
+    link table), which is much quicker than testing every recommendation.
+    """
+
+    def linked(through) -> int:
+        return _links_of(through, recs).values("recommendation_id").distinct().count()
+
+    total = recs.count()
     return [
-        Coverage("lead", _("With a lead institution"), figures["lead"], total),
-        Coverage("project", _("In a project"), figures["project"], total),
-        Coverage("activities", _("With activities"), figures["activities"], total),
-        Coverage("indicators", _("With indicators"), figures["indicators"], total),
+        Coverage("lead", _("With a lead institution"), recs.filter(lead_institution__isnull=False).count(), total),
+        Coverage("project", _("In a project"), linked(Project.recommendations.through), total),
+        Coverage("activities", _("With activities"), linked(Activity.recommendations.through), total),
+        Coverage("indicators", _("With indicators"), linked(Indicator.recommendations.through), total),
     ]
 
 
@@ -263,16 +261,35 @@ def status_over_time(recs: QuerySet, days: list[date]) -> dict[date, dict[str, i
     at once without a subquery per recommendation: recommendations with no
     recorded change count in their current status from their issue date;
     those with changes are replayed in Python (a national instance records a
-    few thousand changes; a bulk load records none).
+    few thousand changes; a bulk load records none). Two queries: every
+    recommendation counted by issue date and status (an index holds both),
+    and the changes with their recommendation's issue date and status.
     """
     result = {day: dict.fromkeys(STATUSES, 0) for day in days}
     if not days:
         return result
-    changed = StatusChange.objects.filter(recommendation_id=OuterRef("pk"))
-    unchanged = recs.filter(~Exists(changed))
+    # The changes, by recommendation; each such recommendation is then taken out of the plain counts.
+    changes = StatusChange.objects.all()
+    if recs.query.has_filters():
+        changes = changes.filter(recommendation_id__in=recs.values("pk"))
+    rows = changes.order_by("recommendation_id", "effective_on", "created_at", "id").values_list(
+        "recommendation_id", "effective_on", "status", "recommendation__issued_on", "recommendation__status"
+    )
+    histories: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    replayed: dict[int, tuple[date | None, str]] = {}
+    for rec_id, effective_on, status, issued_on, current in rows.iterator():
+        histories[rec_id].append((effective_on, status))
+        replayed[rec_id] = (issued_on, current)
+    plain: dict[tuple[date | None, str], int] = defaultdict(int)
+    for issued_on, status, count in recs.order_by().values_list("issued_on", "status").annotate(n=Count("id")):
+        plain[(issued_on, status)] += count
+    for issued_on, current in replayed.values():
+        plain[(issued_on, current)] -= 1
     # Recommendations without history: counts by status and date of issue, summed up to each day.
     issued_by_status: dict[str, list[tuple[date, int]]] = defaultdict(list)
-    for issued_on, status, count in unchanged.order_by().values_list("issued_on", "status").annotate(n=Count("id")):
+    for (issued_on, status), count in plain.items():
+        if not count:
+            continue
         if issued_on is None:  # undated: counted throughout
             for day in days:
                 result[day][status] += count
@@ -286,24 +303,25 @@ def status_over_time(recs: QuerySet, days: list[date]) -> dict[date, dict[str, i
             position = bisect_right(dates, day)
             if position:
                 result[day][status] += running[position - 1]
-    # Recommendations with history: each replayed over the days.
-    with_history = recs.filter(Exists(changed))
-    issued = dict(with_history.order_by().values_list("pk", "issued_on"))
-    changes = defaultdict(list)
-    rows = StatusChange.objects.filter(recommendation_id__in=with_history.values("pk")).order_by(
-        "recommendation_id", "effective_on", "created_at", "id"
-    )
-    for rec_id, effective_on, status in rows.values_list("recommendation_id", "effective_on", "status").iterator():
-        changes[rec_id].append((effective_on, status))
-    for rec_id, history in changes.items():
-        issued_on = issued.get(rec_id)
-        index, current = 0, ImplementationStatus.NOT_STARTED.value
-        for day in days:  # days ascend, so each history is walked once
-            while index < len(history) and history[index][0] <= day:
-                current = history[index][1]
-                index += 1
-            if issued_on is None or issued_on <= day:
-                result[day][current] += 1
+    # Recommendations with history: each status held over a run of days, added up with a difference array.
+    steps = {status: [0] * (len(days) + 1) for status in STATUSES}
+    for rec_id, history in histories.items():
+        issued_on = replayed[rec_id][0]
+        start = 0 if issued_on is None else bisect_left(days, issued_on)  # the first day it is counted
+        current, since = ImplementationStatus.NOT_STARTED.value, start
+        for effective_on, status in history:
+            begins = max(bisect_left(days, effective_on), start)  # the first day this change is in force
+            if begins > since:
+                steps[current][since] += 1
+                steps[current][begins] -= 1
+                since = begins
+            current = status
+        if len(days) > since:
+            steps[current][since] += 1
+            steps[current][len(days)] -= 1
+    for status, step in steps.items():
+        for day, running in zip(days, accumulate(step), strict=False):
+            result[day][status] += running
     return result
 
 
