@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "rectrack.collaboration",
     "rectrack.inquiries",
     "rectrack.statistics",
+    "rectrack.reporting",
     "django_tasks",
     "django_tasks_db",
     "rectrack.dashboard",

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from rectrack.accounts.models import Role
@@ -78,3 +79,14 @@ def test_a_spreadsheet_export_opens_in_libreoffice_with_formulas_kept_as_text(wo
     education = next(row for row in rows if row["reference"] == "121.2 (A/HRC/43/15)")
     assert education["lead_institution"] == "Ministry of Justice"
     assert education["projects"] == "Education for all"
+
+
+def test_a_report_draft_opens_in_libreoffice(world, office, tmp_path):
+    out = tmp_path / "written.docx"
+    call_command("draft_report", "--mechanism", "UPR", "--from", "2020-01-01", "--to", "2024-12-31", "--by", "theme",
+                 "--out", str(out))  # fmt: skip
+    pdf = office(out.read_bytes(), "draft.docx", "pdf")
+    text = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    assert "Draft report: UPR" in text
+    assert "Right to education" in text and "Recommendation 121.2 (A/HRC/43/15)." in text
+    assert "Gaps" in text

@@ -37,12 +37,12 @@ def _repeat_as_header(row) -> None:
     properties.append(header)
 
 
-def _right_to_left(paragraph) -> None:
+def right_to_left(paragraph) -> None:
     properties = paragraph._p.get_or_add_pPr()
     properties.append(OxmlElement("w:bidi"))
 
 
-def _xml_text(text: str) -> str:
+def xml_text(text: str) -> str:
     """Text Word can hold: characters XML 1.0 forbids (form feeds from PDFs, vertical tabs) become spaces."""
     return ILLEGAL_XML.sub(" ", text)
 
@@ -53,10 +53,10 @@ def _cell_text(cell, lines: list[tuple[str, bool]], *, rtl: bool) -> None:
     first = cell.paragraphs[0]
     for index, (text, bold) in enumerate(lines):
         paragraph = first if index == 0 else cell.add_paragraph()
-        run = paragraph.add_run(_xml_text(text))
+        run = paragraph.add_run(xml_text(text))
         run.bold = bold
         if rtl:
-            _right_to_left(paragraph)
+            right_to_left(paragraph)
 
 
 def matrix_docx(groups: Iterable[ThemeGroup], *, count: int, filters: list[str]) -> bytes:
@@ -80,11 +80,11 @@ def matrix_docx(groups: Iterable[ThemeGroup], *, count: int, filters: list[str])
     ) % {"site": instance.site_name(), "date": date_format(timezone.localdate()), "count": f"{count:,}"}
     paragraphs.append(document.add_paragraph(introduction))
     for line in filters:
-        paragraphs.append(document.add_paragraph(_xml_text(line)))
+        paragraphs.append(document.add_paragraph(xml_text(line)))
     headers = (_("Recommendation"), _("Position"), _("Institutions"), _("Implementation status"))
     for group in groups:
         rows = list(group.rows)
-        paragraphs.append(document.add_heading(_xml_text(f"{group.label} ({len(rows)})"), level=2))
+        paragraphs.append(document.add_heading(xml_text(f"{group.label} ({len(rows)})"), level=2))
         table = document.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         table.autofit = False
@@ -114,7 +114,7 @@ def matrix_docx(groups: Iterable[ThemeGroup], *, count: int, filters: list[str])
                 cell.width = width
     if rtl:
         for paragraph in paragraphs:
-            _right_to_left(paragraph)
+            right_to_left(paragraph)
     output = BytesIO()
     document.save(output)
     return output.getvalue()

@@ -1,0 +1,139 @@
+"""A report draft (drafts.Draft) as a Word document: what the secretariat edits into the report it sends."""
+
+from io import BytesIO
+
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language_bidi, ngettext
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.shared import Cm
+
+from rectrack.instance import selectors as instance
+from rectrack.recommendations.models import ImplementationStatus
+from rectrack.recommendations.thematic import DOCX_CONTENT_TYPE, right_to_left, xml_text
+from rectrack.reporting.drafts import Draft, Item
+
+__all__ = ["DOCX_CONTENT_TYPE", "draft_docx"]
+
+WIDTHS = (Cm(3.2), Cm(9.8), Cm(3))  # reference, recommendation, status: the width of an A4 page's text
+
+
+def _status_table(document, counts: dict[str, int]) -> None:
+    table = document.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    header = table.rows[0].cells
+    header[0].text, header[1].text = _("Implementation status"), _("Recommendations")
+    for value, label in ImplementationStatus.choices:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = str(label), number_format(counts.get(value, 0), force_grouping=True)
+    cells = table.add_row().cells
+    cells[0].text, cells[1].text = _("Total"), number_format(sum(counts.values()), force_grouping=True)
+
+
+def _item_list(document, items: list[Item]) -> None:
+    for item in items:
+        reference = f"{item.paragraph} ({item.symbol})" if item.paragraph and item.symbol else item.symbol
+        document.add_paragraph(xml_text(f"{reference}: {item.text}" if reference else item.text), style="List Bullet")
+
+
+def draft_docx(draft: Draft) -> bytes:
+    request = draft.request
+    document = Document()
+    period = {"start": date_format(request.period_start), "end": date_format(request.period_end)}
+    title = _("Draft report: %(mechanism)s, %(start)s to %(end)s") % {"mechanism": request.mechanism.acronym, **period}
+    document.core_properties.title = title
+    document.core_properties.author = instance.site_name()
+    document.add_heading(title, level=0)
+    scope = [
+        _("Prepared by %(site)s from its recommendations database on %(date)s.")
+        % {"site": instance.site_name(), "date": date_format(timezone.localdate())},
+        ngettext(
+            "It covers %(count)s recommendation of the %(mechanism)s made by %(end)s; statuses are those of %(end)s.",
+            "It covers %(count)s recommendations of the %(mechanism)s made by %(end)s; statuses are those of %(end)s.",
+            draft.count,
+        )
+        % {"count": number_format(draft.count, force_grouping=True), "mechanism": request.mechanism.name, **period},
+    ]
+    if request.project is not None:
+        scope.append(_("Project: %(name)s.") % {"name": request.project.name})
+    if request.cluster is not None:
+        scope.append(_("National cluster: %(name)s.") % {"name": request.cluster.display_label})
+    for line in scope:
+        document.add_paragraph(xml_text(line))
+
+    document.add_heading(_("Summary"), level=1)
+    _status_table(document, draft.totals)
+
+    for section in draft.sections:
+        document.add_heading(xml_text(section.title), level=1)
+        document.add_paragraph(xml_text("; ".join(section.references) + "."))
+        statuses = ", ".join(
+            f"{ImplementationStatus(value).label}: {count}" for value, count in section.statuses.items() if count
+        )
+        document.add_paragraph(xml_text(_("Status at the end of the period: %(statuses)s.") % {"statuses": statuses}))
+        table = document.add_table(rows=1, cols=3)
+        table.style = "Table Grid"
+        header = table.rows[0].cells
+        header[0].text, header[1].text, header[2].text = _("Reference"), _("Recommendation"), _("Status")
+        for column, width in zip(table.columns, WIDTHS, strict=True):
+            column.width = width
+        for item in section.items:
+            cells = table.add_row().cells
+            cells[0].text = xml_text(f"{item.paragraph} ({item.symbol})" if item.paragraph else item.symbol)
+            cells[1].text = xml_text(item.text)
+            cells[2].text = item.status_label
+            for cell, width in zip(cells, WIDTHS, strict=True):
+                cell.width = width
+        if section.activities:
+            document.add_heading(_("Activities"), level=2)
+            for activity in section.activities:
+                dates = ""
+                if activity.deadline:
+                    dates = " · " + _("deadline %(date)s") % {"date": date_format(activity.deadline)}
+                document.add_paragraph(
+                    xml_text(f"{activity.title} ({activity.lead}): {activity.status_label}{dates}"), style="List Bullet"
+                )
+        if section.indicators:
+            document.add_heading(_("Indicators"), level=2)
+            for indicator in section.indicators:
+                line = _("%(name)s: %(value)s %(unit)s on %(date)s") % {
+                    "name": indicator.name,
+                    "value": number_format(indicator.value),
+                    "unit": indicator.unit,
+                    "date": date_format(indicator.measured_on),
+                }
+                if indicator.baseline_value is not None:
+                    line += "; " + _("baseline %(value)s") % {"value": number_format(indicator.baseline_value)}
+                if indicator.target_value is not None:
+                    line += "; " + _("target %(value)s") % {"value": number_format(indicator.target_value)}
+                document.add_paragraph(xml_text(line), style="List Bullet")
+
+    document.add_heading(_("Gaps"), level=1)
+    document.add_heading(
+        ngettext(
+            "%(count)s recommendation with no activity in the period",
+            "%(count)s recommendations with no activity in the period",
+            len(draft.without_activity),
+        )
+        % {"count": len(draft.without_activity)},
+        level=2,
+    )
+    _item_list(document, draft.without_activity)
+    document.add_heading(
+        ngettext(
+            "%(count)s recommendation with no information (not started, no status recorded, no activity)",
+            "%(count)s recommendations with no information (not started, no status recorded, no activity)",
+            len(draft.without_information),
+        )
+        % {"count": len(draft.without_information)},
+        level=2,
+    )
+    _item_list(document, draft.without_information)
+
+    if get_language_bidi():
+        for paragraph in document.paragraphs:
+            right_to_left(paragraph)
+    output = BytesIO()
+    document.save(output)
+    return output.getvalue()
