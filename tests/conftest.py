@@ -175,3 +175,18 @@ def _english_first():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+def written_draft(world):
+    """A report draft of the UPR recommendations, written (its Word file in private storage)."""
+    from rectrack.reporting.models import ReportDraft
+    from rectrack.reporting.services import draft_generate
+
+    draft = ReportDraft.objects.filter(state="done").first()
+    if draft is None:
+        draft = ReportDraft.objects.create(
+            title="UPR mid-term report", mechanism=world.upr, period_start=date(2020, 1, 1),
+            period_end=date(2024, 12, 31), created_by=world.admin,
+        )  # fmt: skip
+        draft_generate(draft)
+    return draft

@@ -13,7 +13,7 @@ from django.urls import reverse
 from rectrack.accounts.models import Role
 from rectrack.imports.models import ImportRun, ImportState
 
-from .conftest import IN_CI, ROLES
+from .conftest import IN_CI, ROLES, written_draft
 from .test_browser import browser, live_world, shot  # noqa: F401 (fixtures)
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -139,7 +139,6 @@ def _pages(world, role) -> list[str]:
         reverse("recommendations:detail", args=[world.education.pk]),
         reverse("planning:activity_list"),
         reverse("planning:activity_detail", args=[world.activity.pk]),
-        reverse("dashboard:reporting"),
         reverse("statistics:progress"),
         reverse("statistics:themes"),
         reverse("statistics:planning"),
@@ -157,6 +156,14 @@ def _pages(world, role) -> list[str]:
     ]
     if role in SECRETARIAT:
         pages.append(reverse("agenda:event_create"))
+    if role != Role.CONTRIBUTOR:  # reporting
+        pages += [
+            reverse("reporting:index"),
+            reverse("reporting:treaty_bodies"),
+            reverse("reporting:draft_detail", args=[written_draft(world).pk]),
+        ]
+        if role in SECRETARIAT:
+            pages.append(reverse("reporting:draft_create"))
     if role != Role.CONTRIBUTOR:  # indicators
         pages += [reverse("indicators:list"), reverse("indicators:detail", args=[_indicator(world)])]
         if role in SECRETARIAT:

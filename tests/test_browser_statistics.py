@@ -3,6 +3,7 @@
 import struct
 from io import BytesIO
 
+import docx
 import pytest
 from openpyxl import load_workbook
 
@@ -76,3 +77,26 @@ def test_export_the_filtered_recommendations_to_a_spreadsheet(live_server, live_
     assert rows[0][:3] == ("id", "reference", "text")
     assert sorted(row[1] for row in rows[1:]) == ["121.10 (A/HRC/43/15)", "121.2 (A/HRC/43/15)"]
     assert sheet.freeze_panes == "A2"
+
+
+def test_generate_a_report_draft_and_download_it(live_server, live_world, page):  # noqa: F811
+    _log_in(page, live_server.url)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reporting").click()
+    page.get_by_role("heading", name="How a report is prepared here").wait_for()
+    page.get_by_role("link", name="Generate a draft").click()
+    page.get_by_label("Title").fill("UPR mid-term report, third cycle")
+    assert page.get_by_label("Mechanism").input_value() == str(live_world.upr.pk)  # the UPR tab's
+    page.get_by_label("Period from").fill("2020-01-01")
+    page.get_by_label("Period to").fill("2024-12-31")
+    page.get_by_label("Grouping").select_option("theme")
+    page.get_by_role("button", name="Generate").click()
+    page.get_by_role("heading", name="UPR mid-term report, third cycle").wait_for()
+    download_link = page.get_by_role("link", name="Download the draft (Word)")
+    download_link.wait_for(timeout=20_000)  # the page refreshes itself until the task has written it
+    shot(page, "reporting-1-draft")
+    with page.expect_download() as download:
+        download_link.click()
+    document = docx.Document(download.value.path())
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "Draft report: UPR" in text and "Right to education" in text
+    assert "Recommendation 121.2 (A/HRC/43/15)." in text

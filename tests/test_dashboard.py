@@ -31,7 +31,6 @@ def test_recent_updates_are_listed(world, client_for):
 
 def test_sections_to_come_say_what_will_be_there(world, client_for):
     client = client_for(world, Role.VIEWER)
-    assert "Report drafts generated from the database" in client.get(reverse("dashboard:reporting")).content.decode()
     assert "users and their roles" in client.get(reverse("dashboard:settings")).content.decode()
 
 

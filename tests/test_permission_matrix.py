@@ -20,7 +20,7 @@ from rectrack.accounts.models import LoginFailure, Role, User
 from rectrack.audit.models import AuditEvent
 from rectrack.imports import services as imports
 from rectrack.imports.models import ImportRun, ImportState
-from tests.conftest import ROLES
+from tests.conftest import ROLES, written_draft
 
 from .test_permissions import _recommendation_form
 
@@ -333,7 +333,20 @@ MATRIX: dict[str, Entry] = {
     ),
     "dashboard:home": Entry(note="dashboard"),
     "audit:feed": Entry(readers=NOT_CONTRIBUTOR, note="the feed of all updates (administrators also see settings)"),
-    "dashboard:reporting": Entry(note="reporting"),
+    "reporting:index": Entry(readers=NOT_CONTRIBUTOR, note="reporting: UPR reports, guide, drafts"),
+    "reporting:treaty_bodies": Entry(readers=NOT_CONTRIBUTOR, note="reporting: treaty-body reports, guide, drafts"),
+    "reporting:draft_create": Entry(
+        readers=SECRETARIAT, writers=SECRETARIAT,
+        data=lambda w: {"title": "Mid-term report", "mechanism": w.upr.pk, "period_start": "2020-01-01",
+                        "period_end": "2024-12-31", "group_by": "theme"},
+        note="generate a report draft (written by a background task)",
+    ),
+    "reporting:draft_detail": Entry(
+        args=lambda w: [written_draft(w).pk], readers=NOT_CONTRIBUTOR, note="a report draft: its state, its scope"
+    ),
+    "reporting:draft_download": Entry(
+        args=lambda w: [written_draft(w).pk], readers=NOT_CONTRIBUTOR, note="download a report draft (Word)"
+    ),
     "statistics:progress": Entry(note="statistics: implementation progress (counted within what one reads)"),
     "statistics:themes": Entry(note="statistics: by theme, SDG goal and affected group"),
     "statistics:planning": Entry(note="statistics: follow-up planning coverage, overdue work by institution"),

@@ -16,7 +16,6 @@ ROLES = [Role.ADMINISTRATOR, Role.COORDINATOR, Role.FOCAL_POINT, Role.CONTRIBUTO
 def _pages(world):
     return [
         reverse("dashboard:home"),
-        reverse("dashboard:reporting"),
         reverse("statistics:progress"),
         reverse("statistics:themes"),
         reverse("statistics:planning"),

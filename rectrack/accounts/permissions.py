@@ -279,6 +279,17 @@ def can_read_statistics(user: User) -> bool:
     return user.is_authenticated and user.is_active
 
 
+def can_read_reports(user: User) -> bool:
+    """The Reporting section and the report drafts: every signed-in role but contributors (a draft holds
+    everything the database knows, published or not)."""
+    return reads_everything(user)
+
+
+def can_draft_reports(user: User) -> bool:
+    """Ask for a report draft: the secretariat."""
+    return is_secretariat(user)
+
+
 def can_manage_events(user: User) -> bool:
     """Create, edit and delete calendar events (reviews, due dates, visits, meetings, consultations)."""
     return is_secretariat(user)

@@ -5,6 +5,5 @@ from rectrack.dashboard import views
 app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("reporting/", views.upcoming, {"section": "reporting"}, name="reporting"),
     path("settings/", views.upcoming, {"section": "settings"}, name="settings"),
 ]

@@ -48,13 +48,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 # Sections whose capabilities are being built; each page says what will come.
 UPCOMING = {
-    "reporting": (
-        _("Reporting"),
-        _(
-            "Report drafts generated from the database for the Universal Periodic Review and the treaty bodies, "
-            "editable templates, and consultations with the national human rights institution and civil society."
-        ),
-    ),
     "settings": (
         _("Settings"),
         _(

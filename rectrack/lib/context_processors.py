@@ -17,7 +17,7 @@ _SECTIONS = (
     ("collaboration:", "dashboard"),
     ("recommendations:", "recommendations"),
     ("imports:", "recommendations"),
-    ("dashboard:reporting", "reporting"),
+    ("reporting:", "reporting"),
     ("statistics:", "statistics"),
     ("dashboard:settings", "settings"),
     ("instance:", "settings"),

@@ -8,6 +8,7 @@ statistics for the same filters.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -174,8 +175,11 @@ def _groups(request: DraftRequest, items: dict[int, Item]) -> list[tuple[str, li
     return grouped
 
 
-def build_draft(request: DraftRequest, *, within: QuerySet | None = None) -> Draft:
-    """Read everything a draft says, in a fixed number of queries per section."""
+def build_draft(
+    request: DraftRequest, *, within: QuerySet | None = None, on_progress: Callable[[float], None] | None = None
+) -> Draft:
+    """Read everything a draft says, in a fixed number of queries; `on_progress` hears how far it is (0 to 1)."""
+    report = on_progress or (lambda fraction: None)
     recommendations = with_status_on(recommendations_for(request, within), request.period_end).select_related(
         "document"
     )
@@ -189,6 +193,7 @@ def build_draft(request: DraftRequest, *, within: QuerySet | None = None) -> Dra
         )
         for rec in recommendations.order_by("document__symbol", "paragraph_key", "pk")
     }
+    report(0.3)
     # Activities that ran in the period (started by its end; not finished before it began), by recommendation.
     activities = (
         Activity.objects.filter(recommendations__in=list(items))
@@ -214,6 +219,7 @@ def build_draft(request: DraftRequest, *, within: QuerySet | None = None) -> Dra
         )
         for activity in activities
     }
+    report(0.5)
     # Indicators linked to the recommendations, with their latest total by the end of the period.
     indicator_links = Indicator.recommendations.through.objects.filter(recommendation_id__in=list(items))
     indicators_of: dict[int, set[int]] = defaultdict(set)
@@ -227,6 +233,7 @@ def build_draft(request: DraftRequest, *, within: QuerySet | None = None) -> Dra
     ).select_related("indicator")
     for measurement in totals.order_by("measured_on", "id"):
         latest[measurement.indicator_id] = measurement
+    report(0.6)
     order = {pk: index for index, pk in enumerate(lines)}  # by deadline, then title
     sections = []
     for title, members in _groups(request, items):
@@ -250,6 +257,7 @@ def build_draft(request: DraftRequest, *, within: QuerySet | None = None) -> Dra
                 ],
             )
         )
+    report(0.8)
     counts = dict.fromkeys(ImplementationStatus.values, 0)
     for item in items.values():
         counts[item.status] += 1
