@@ -1,11 +1,14 @@
 """The server-drawn SVG charts of the statistics pages (rectrack.statistics.charts); no database."""
 
 import re
+import struct
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.utils.safestring import SafeString
 
+from rectrack.statistics import charts
 from rectrack.statistics.charts import (
     FALLBACK_COLOURS,
     STATUS_COLOURS,
@@ -562,3 +565,33 @@ def test_other_keys_take_distinct_fallback_colours_cycling() -> None:
     assert colour_for("other", 8) == colours[0]
     assert colour_for("other", 11) == colours[3]
     assert colour_for("other") == colours[0]
+
+
+def test_a_chart_as_a_png_picture_twice_its_size() -> None:
+    svg = stacked_bars(
+        chart_id="png", title="T", description="D", series=SERIES,
+        rows=[BarRow("Right to education", {"in_progress": 2}), BarRow("حقوق الطفل", {"not_started": 1})],
+    )  # fmt: skip
+    png = charts.as_png(str(svg))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert width == 1440 and height == 2 * int(ET.fromstring(str(svg)).get("height"))  # noqa: S314
+
+
+def test_right_to_left_labels_are_anchored_for_resvg(monkeypatch) -> None:
+    """resvg ignores `direction`: the anchor the browser needs is swapped back before drawing."""
+    seen = {}
+
+    class Fake:
+        @staticmethod
+        def svg_to_bytes(*, svg_string, **options):
+            seen["svg"] = svg_string
+            return b"png"
+
+    monkeypatch.setitem(sys.modules, "resvg_py", Fake)
+    svg = (
+        '<svg><text direction="rtl" text-anchor="start">عربي</text>'
+        '<text direction="rtl" text-anchor="end">ب</text></svg>'
+    )
+    assert charts.as_png(svg) == b"png"
+    assert seen["svg"] == '<svg><text text-anchor="end">عربي</text><text text-anchor="start">ب</text></svg>'

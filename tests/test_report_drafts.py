@@ -152,3 +152,18 @@ def test_the_command_writes_a_draft_and_refuses_bad_input(world, tmp_path, capsy
     with pytest.raises(CommandError, match="No project with id 999"):
         call_command("draft_report", "--mechanism", "UPR", "--from", "2020-01-01", "--to", "2024-12-31",
                      "--project", "999", "--out", str(out))  # fmt: skip
+
+
+def test_the_word_draft_carries_the_chart_of_its_sections(world, monkeypatch):
+    document = docx.Document(BytesIO(draft_docx(build_draft(_request(world, group_by="theme")))))
+    assert len(document.inline_shapes) == 1
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert captions and captions[0].startswith("Status at the end of the period, by section.")
+
+    def broken(svg, **options):
+        raise OSError("no renderer")
+
+    monkeypatch.setattr("rectrack.statistics.charts.as_png", broken)
+    document = docx.Document(BytesIO(draft_docx(build_draft(_request(world, group_by="theme")))))
+    assert len(document.inline_shapes) == 0
+    assert any("The chart could not be drawn" in p.text for p in document.paragraphs)

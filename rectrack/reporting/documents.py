@@ -1,5 +1,6 @@
 """A report draft (drafts.Draft) as a Word document: what the secretariat edits into the report it sends."""
 
+import logging
 from io import BytesIO
 
 from django.utils import timezone
@@ -13,8 +14,10 @@ from rectrack.instance import selectors as instance
 from rectrack.recommendations.models import ImplementationStatus
 from rectrack.recommendations.thematic import DOCX_CONTENT_TYPE, right_to_left, xml_text
 from rectrack.reporting.drafts import Draft, Item
+from rectrack.statistics import charts
 
 __all__ = ["DOCX_CONTENT_TYPE", "draft_docx"]
+logger = logging.getLogger(__name__)
 
 WIDTHS = (Cm(3.2), Cm(9.8), Cm(3))  # reference, recommendation, status: the width of an A4 page's text
 
@@ -29,6 +32,38 @@ def _status_table(document, counts: dict[str, int]) -> None:
         cells[0].text, cells[1].text = str(label), number_format(counts.get(value, 0), force_grouping=True)
     cells = table.add_row().cells
     cells[0].text, cells[1].text = _("Total"), number_format(sum(counts.values()), force_grouping=True)
+
+
+CHART_SECTIONS = 20  # bars in the document's chart; the sections that follow give every figure
+
+
+def _sections_chart(document, draft: Draft) -> None:
+    """The status at the end of the period, section by section, as the statistics draw it, with its caption."""
+    if not draft.sections:
+        return
+    title = _("Status at the end of the period, by section")
+    description = _(
+        "The share of each section's recommendations in each implementation status; "
+        "the sections that follow give every figure."
+    )
+    svg = charts.stacked_bars(
+        chart_id="draft-sections",
+        title=title,
+        description=description,
+        series=[
+            charts.Series(value, str(label), charts.colour_for(value)) for value, label in ImplementationStatus.choices
+        ],
+        rows=[charts.BarRow(section.title, section.statuses) for section in draft.sections[:CHART_SECTIONS]],
+        total_label="{total:,}",
+    )
+    try:
+        picture = charts.as_png(str(svg))
+    except Exception:  # noqa: BLE001 - a draft without its chart is still a draft
+        logger.exception("The draft's chart could not be drawn")
+        document.add_paragraph(_("(The chart could not be drawn on this server.)"))
+        return
+    document.add_picture(BytesIO(picture), width=Cm(16))
+    document.add_paragraph(xml_text(f"{title}. {description}"), style="Caption")
 
 
 def _item_list(document, items: list[Item]) -> None:
@@ -64,6 +99,7 @@ def draft_docx(draft: Draft) -> bytes:
 
     document.add_heading(_("Summary"), level=1)
     _status_table(document, draft.totals)
+    _sections_chart(document, draft)
 
     for section in draft.sections:
         document.add_heading(xml_text(section.title), level=1)
