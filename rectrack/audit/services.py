@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectrack.audit.models import Action, AuditEvent
@@ -125,6 +126,61 @@ def record_events(*, actor, instances: Iterable[models.Model], action: str, chan
         for instance in instances
     )
     return len(instances)
+
+
+# Bulk changes: many rows in a few statements, each still with its new version and its own history entry.
+
+
+def bump_versions(read_back: models.QuerySet, ids: list[int]) -> list[models.Model]:
+    """New versions for the changed rows `ids`, read back through `read_back` (what their history entries name)."""
+    read_back.model.objects.filter(pk__in=ids).update(version=F("version") + 1, updated_at=timezone.now())
+    return list(read_back.filter(pk__in=ids))
+
+
+def bulk_set(
+    *, objects: models.QuerySet, field: str, value: Any, shown_as: str, old: str = "", actor,
+    read_back: models.QuerySet | None = None,
+) -> int:  # fmt: skip
+    """Set `field` to `value` on each of `objects` that differs; returns how many changed.
+
+    The history shows the old value read by the lookup `old` (default: the
+    field itself) and the new one as `shown_as`.
+    """
+    model = objects.model
+    before = dict(objects.exclude(**{field: value}).values_list("pk", old or field))
+    if not before:
+        return 0
+    model.objects.filter(pk__in=list(before)).update(**{field: value})
+    record_events(
+        actor=actor,
+        instances=bump_versions(read_back if read_back is not None else model.objects.all(), list(before)),
+        action=Action.UPDATED,
+        changes_for=lambda instance: {field: {"old": before[instance.pk], "new": shown_as}},
+    )
+    return len(before)
+
+
+def bulk_link(
+    *, objects: models.QuerySet, relation: str, target: models.Model, actor, read_back: models.QuerySet | None = None
+) -> list[models.Model]:
+    """Add `target` to the many-to-many `relation` of each of `objects` that lacks it; returns the rows changed."""
+    model = objects.model
+    field = model._meta.get_field(relation)
+    through = field.remote_field.through
+    source, other = f"{field.m2m_field_name()}_id", field.m2m_reverse_field_name()
+    ids = set(objects.values_list("pk", flat=True))
+    ids -= set(through.objects.filter(**{other: target, f"{source}__in": ids}).values_list(source, flat=True))
+    if not ids:
+        return []
+    through.objects.bulk_create([through(**{source: pk, other: target}) for pk in ids])
+    changed = bump_versions(read_back if read_back is not None else model.objects.all(), sorted(ids))
+    record_events(
+        actor=actor,
+        instances=changed,
+        action=Action.UPDATED,
+        changes_for=lambda instance: {relation: {"added": [str(target)], "removed": []}},
+    )
+    return changed
 
 
 def events_since(instance: models.Model, version: int) -> list[AuditEvent]:

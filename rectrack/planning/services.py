@@ -4,12 +4,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectrack.audit.models import Action
-from rectrack.audit.services import create_tracked, record_event, record_events, save_tracked
+from rectrack.audit.services import bulk_link, bulk_set, create_tracked, record_event, save_tracked
 from rectrack.lib.richtext import excerpt, sanitize
 from rectrack.planning.models import Activity, ActivityStatus, ProgressNote, Project
 
@@ -60,12 +58,8 @@ def activity_add_note(*, activity: Activity, actor, body: str) -> ProgressNote:
 # Bulk changes from the activities list ------------------------------------------
 
 BULK_LIMIT = 2000
-
-
-def _bump(ids: list[int]) -> list[Activity]:
-    """New versions for changed activities, read back for their history entries."""
-    Activity.objects.filter(pk__in=ids).update(version=F("version") + 1, updated_at=timezone.now())
-    return list(Activity.objects.filter(pk__in=ids).only("pk", "version", "title"))
+# What a bulk change reads back of each activity changed, for its history entry.
+_READ_BACK = Activity.objects.only("pk", "version", "title")
 
 
 @transaction.atomic
@@ -73,75 +67,39 @@ def activities_set_status(*, activities, status: str, actor) -> int:
     """Give many activities one status; one history entry each; returns how many changed."""
     if status not in ActivityStatus.values:
         raise ValidationError(_("Choose a status."))
-    before = dict(activities.exclude(status=status).values_list("pk", "status"))
-    if not before:
-        return 0
-    Activity.objects.filter(pk__in=list(before)).update(status=status)
-    record_events(
-        actor=actor,
-        instances=_bump(list(before)),
-        action=Action.UPDATED,
-        changes_for=lambda a: {"status": {"old": before[a.pk], "new": status}},
+    return bulk_set(
+        objects=activities, field="status", value=status, shown_as=status, actor=actor, read_back=_READ_BACK
     )
-    return len(before)
 
 
 @transaction.atomic
 def activities_set_lead(*, activities, institution, actor) -> int:
     """Make `institution` the lead of many activities; one history entry each."""
-    before = dict(activities.exclude(lead_institution=institution).values_list("pk", "lead_institution__name"))
-    if not before:
-        return 0
-    Activity.objects.filter(pk__in=list(before)).update(lead_institution=institution)
-    record_events(
-        actor=actor,
-        instances=_bump(list(before)),
-        action=Action.UPDATED,
-        changes_for=lambda a: {"lead_institution": {"old": before[a.pk], "new": str(institution)}},
-    )
-    return len(before)
+    return bulk_set(
+        objects=activities, field="lead_institution", value=institution, shown_as=str(institution),
+        old="lead_institution__name", actor=actor, read_back=_READ_BACK,
+    )  # fmt: skip
 
 
 @transaction.atomic
 def activities_add_partner(*, activities, institution, actor) -> int:
     """Add an implementing partner to many activities; one history entry each."""
-    through = Activity.implementing_partners.through
-    ids = set(activities.values_list("pk", flat=True))
-    ids -= set(
-        through.objects.filter(institution=institution, activity_id__in=ids).values_list("activity_id", flat=True)
+    changed = bulk_link(
+        objects=activities, relation="implementing_partners", target=institution, actor=actor, read_back=_READ_BACK
     )
-    if not ids:
-        return 0
-    through.objects.bulk_create([through(activity_id=pk, institution=institution) for pk in ids])
-    record_events(
-        actor=actor,
-        instances=_bump(sorted(ids)),
-        action=Action.UPDATED,
-        changes_for=lambda a: {"implementing_partners": {"added": [str(institution)], "removed": []}},
-    )
-    return len(ids)
+    return len(changed)
 
 
 @transaction.atomic
 def activities_add_to_project(*, activities, project: Project, actor) -> int:
     """Put many activities in a project; one history entry each, and one for the project."""
-    through = Activity.projects.through
-    ids = set(activities.values_list("pk", flat=True))
-    ids -= set(through.objects.filter(project=project, activity_id__in=ids).values_list("activity_id", flat=True))
-    if not ids:
+    changed = bulk_link(objects=activities, relation="projects", target=project, actor=actor, read_back=_READ_BACK)
+    if not changed:
         return 0
-    through.objects.bulk_create([through(activity_id=pk, project=project) for pk in ids])
-    changed = _bump(sorted(ids))
-    record_events(
-        actor=actor,
-        instances=changed,
-        action=Action.UPDATED,
-        changes_for=lambda a: {"projects": {"added": [str(project)], "removed": []}},
-    )
     record_event(
         actor=actor,
         instance=project,
         action=Action.UPDATED,
         changes={"activities": {"added": [a.title for a in changed], "removed": []}},
     )
-    return len(ids)
+    return len(changed)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectrack.audit.models import Action
-from rectrack.audit.services import create_tracked, record_event, record_events, save_tracked
+from rectrack.audit.services import bulk_link, bulk_set, create_tracked, record_event, record_events, save_tracked
 from rectrack.lib.countries import iso3_for_name
 from rectrack.recommendations.models import (
     Country,
@@ -268,30 +268,17 @@ def recommendation_remove_from_project(*, recommendation: Recommendation, projec
 BULK_LIMIT = 2_000  # recommendations changed in one go
 
 
-def _bump(ids: list[int]) -> list[Recommendation]:
-    """New versions for changed recommendations, read back for their history entries."""
-    Recommendation.objects.filter(pk__in=ids).update(version=F("version") + 1, updated_at=timezone.now())
-    return list(
-        Recommendation.objects.filter(pk__in=ids)
-        .select_related("document")
-        .only("pk", "version", "paragraph", "document__symbol")
-    )
+# What a bulk change reads back of each recommendation changed, for its history entry (its reference).
+_READ_BACK = Recommendation.objects.select_related("document").only("pk", "version", "paragraph", "document__symbol")
 
 
 @transaction.atomic
 def recommendations_set_lead(*, recommendations, institution, actor) -> int:
     """Make `institution` the lead of many recommendations; one history entry each; returns how many changed."""
-    before = dict(recommendations.exclude(lead_institution=institution).values_list("pk", "lead_institution__name"))
-    if not before:
-        return 0
-    Recommendation.objects.filter(pk__in=list(before)).update(lead_institution=institution)
-    record_events(
-        actor=actor,
-        instances=_bump(list(before)),
-        action=Action.UPDATED,
-        changes_for=lambda rec: {"lead_institution": {"old": before[rec.pk], "new": str(institution)}},
-    )
-    return len(before)
+    return bulk_set(
+        objects=recommendations, field="lead_institution", value=institution, shown_as=str(institution),
+        old="lead_institution__name", actor=actor, read_back=_READ_BACK,
+    )  # fmt: skip
 
 
 TERM_RELATIONS = {
@@ -307,19 +294,8 @@ def recommendations_add_term(*, recommendations, term, actor) -> int:
     relation = TERM_RELATIONS.get(term.vocabulary.kind)
     if relation is None:
         raise ValidationError(_("Only themes, affected persons and national clusters can be added this way."))
-    through = Recommendation._meta.get_field(relation).remote_field.through
-    ids = set(recommendations.values_list("pk", flat=True))
-    ids -= set(through.objects.filter(term=term, recommendation_id__in=ids).values_list("recommendation_id", flat=True))
-    if not ids:
-        return 0
-    through.objects.bulk_create([through(recommendation_id=pk, term=term) for pk in ids])
-    record_events(
-        actor=actor,
-        instances=_bump(sorted(ids)),
-        action=Action.UPDATED,
-        changes_for=lambda rec: {relation: {"added": [str(term)], "removed": []}},
-    )
-    return len(ids)
+    changed = bulk_link(objects=recommendations, relation=relation, target=term, actor=actor, read_back=_READ_BACK)
+    return len(changed)
 
 
 @transaction.atomic
