@@ -167,3 +167,13 @@ def test_the_word_draft_carries_the_chart_of_its_sections(world, monkeypatch):
     document = docx.Document(BytesIO(draft_docx(build_draft(_request(world, group_by="theme")))))
     assert len(document.inline_shapes) == 0
     assert any("The chart could not be drawn" in p.text for p in document.paragraphs)
+
+
+def test_references_are_listed_as_each_language_lists():
+    from django.utils import translation
+
+    items = [_item("121.10"), _item("121.2"), _item("121.5")]
+    with translation.override("zh-hans"):
+        assert "121.2、121.5" in references(items)[0]
+    with translation.override("fr"):
+        assert "121.2, 121.5 et 121.10" in references(items)[0]

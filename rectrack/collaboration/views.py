@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -120,8 +121,6 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def activity_url(pk: int) -> str:
-    from django.urls import reverse
-
     return reverse("planning:activity_detail", args=[pk])
 
 

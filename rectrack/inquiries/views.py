@@ -14,8 +14,9 @@ from rectrack.inquiries.models import InformationRequest, Recipient, RequestStat
 from rectrack.lib.forms import submit, submit_edit
 
 
-def _get_request(user, pk: int) -> InformationRequest:
-    scope = permissions.request_scope(user)
+def _get_request(user, pk: int, scope=None) -> InformationRequest:
+    """The request `pk` if the user reads it (`scope`: their `request_scope`, when the caller has it already)."""
+    scope = permissions.request_scope(user) if scope is None else scope
     queryset = InformationRequest.objects.all() if scope is None else scope
     return get_object_or_404(queryset, pk=pk)
 
@@ -101,8 +102,9 @@ def request_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    info = _get_request(user, pk)
-    focal = permissions.request_scope(user) is not None
+    scope = permissions.request_scope(user)
+    info = _get_request(user, pk, scope)
+    focal = scope is not None
     mine = permissions.institution_ids(user) if focal else None
     rows = selectors.progress(info)
     if focal:

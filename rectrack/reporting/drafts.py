@@ -14,7 +14,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from rectrack.indicators.models import Indicator, Measurement
 from rectrack.planning.models import Activity, ActivityStatus, Project
@@ -112,7 +112,9 @@ def _joined(values: list[str]) -> str:
     """ "a", "a and b", "a, b and c" in the reader's language."""
     if len(values) == 1:
         return values[0]
-    return _("%(list)s and %(last)s") % {"list": ", ".join(values[:-1]), "last": values[-1]}
+    # Translators: what separates the items of a list ("121.2, 121.5 and 121.10"); Chinese uses "、".
+    separator = pgettext("list separator", ", ")
+    return _("%(list)s and %(last)s") % {"list": separator.join(values[:-1]), "last": values[-1]}
 
 
 def references(items: list[Item]) -> list[str]:
