@@ -6,6 +6,7 @@ holds one chunk in memory at a time.
 
 import csv
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -35,10 +36,11 @@ class _Echo:
         return value
 
 
-def csv_stream(columns: Sequence[str], rows: Iterable[dict]) -> Iterator[str]:
-    """CSV text, UTF-8 with a byte order mark (Excel reads it), one line at a time."""
+def csv_stream(columns: Sequence[str], rows: Iterable[dict], *, headers: Sequence[str] | None = None) -> Iterator[str]:
+    """CSV text, UTF-8 with a byte order mark (Excel reads it), one line at a time; `headers` title the columns
+    (default: their names)."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(columns)
+    yield "\ufeff" + writer.writerow(headers or columns)
     for row in rows:
         yield writer.writerow([_cell(row.get(column)) for column in columns])
 
@@ -62,6 +64,16 @@ def json_stream(rows: Iterable[dict], *, meta: dict | None = None) -> Iterator[s
 
 
 FORMATS = ("csv", "xlsx", "json")
+
+
+def grouped(pairs: Iterable[tuple]) -> dict:
+    """(key, value) pairs as {key: [values]}, in the pairs' order (a chunk's linked rows, by the row they belong to)."""
+    values: dict = defaultdict(list)
+    for key, value in pairs:
+        values[key].append(value)
+    return values
+
+
 CHUNK = 1_000
 
 
@@ -109,8 +121,7 @@ def download(
     filename = f"{dataset}-{timezone.localdate().isoformat()}"
     if fmt == "csv":
         response = StreamingHttpResponse(
-            csv_stream(titles, ({title: row[c] for title, c in zip(titles, columns, strict=True)} for row in rows)),
-            content_type="text/csv; charset=utf-8",
+            csv_stream(columns, rows, headers=titles), content_type="text/csv; charset=utf-8"
         )
     elif fmt == "xlsx":
         stream = xlsx_stream(titles, rows, keys=columns, sheet_name=sheet_name or dataset, widths=widths)

@@ -1,12 +1,11 @@
 """Recommendations as rows for downloads: the filtered list's export, the thematic matrix and the portal's open data.
 
-Rows are plain dicts read CHUNK recommendations at a time by id, with no
+Rows are plain dicts read 1,000 at a time by id (`lib.tabular.in_chunks`), with no
 model instances: a download of 260,000 rows reads about a dozen queries per
 chunk and holds one chunk in memory. Lists (themes, States) are Python lists;
 `lib.tabular` joins them for CSV and XLSX.
 """
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -14,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rectrack.lib.tabular import in_chunks
+from rectrack.lib.tabular import grouped, in_chunks
 from rectrack.planning.models import Activity, Project
 from rectrack.recommendations.models import ImplementationStatus, Priority, Recommendation, UprPosition, reference_for
 from rectrack.taxonomy.models import Term
@@ -28,13 +27,6 @@ M2M_COLUMNS = {
     "sdgs": ("term__code", "term__position"),
 }
 INTERNAL_M2M_COLUMNS = {**M2M_COLUMNS, "clusters": ("term__label", "term__label")}
-
-
-def grouped(pairs: Iterable[tuple]) -> dict[int, list]:
-    grouped: dict[int, list] = defaultdict(list)
-    for key, value in pairs:
-        grouped[key].append(value)
-    return grouped
 
 
 def recommendation_rows(

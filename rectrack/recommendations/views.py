@@ -57,10 +57,16 @@ def _filters_from(cleaned: dict) -> selectors.RecommendationFilters:
     )
 
 
-def recommendation_list(request: HttpRequest) -> HttpResponse:
+def _read_filters(request: HttpRequest) -> tuple[RecommendationFilterForm, dict, list[str]]:
+    """The list's filter form for the request, its values read leniently, and the notes on values ignored."""
     form = RecommendationFilterForm(request.GET)
     narrow_choices(form, "project", permissions.project_scope(request.user))
     cleaned, notes = clean_leniently(form, request.GET)
+    return form, cleaned, notes
+
+
+def recommendation_list(request: HttpRequest) -> HttpResponse:
+    form, cleaned, notes = _read_filters(request)
     filters = _filters_from(cleaned)
     scope = permissions.recommendation_scope(request.user)
     results = selectors.search_recommendations(filters, cleaned["sort"], within=scope)
@@ -92,11 +98,8 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _matching(request: HttpRequest):
-    """The recommendations the list shows for the request's filters and search, within the reader's scope."""
-    form = RecommendationFilterForm(request.GET)
-    narrow_choices(form, "project", permissions.project_scope(request.user))
-    cleaned, _notes = clean_leniently(form, request.GET)
+def _matching(request: HttpRequest, cleaned: dict):
+    """The recommendations the list shows for these filters and search, within the reader's scope."""
     return selectors.search_recommendations(
         _filters_from(cleaned), within=permissions.recommendation_scope(request.user)
     ).queryset
@@ -111,8 +114,9 @@ def recommendation_export(request: HttpRequest, fmt: str) -> StreamingHttpRespon
     if fmt not in tabular.FORMATS or not permissions.can_read_statistics(request.user):
         raise Http404
     user = request.user
+    _form, cleaned, _notes = _read_filters(request)
     rows = exports.recommendation_rows(
-        _matching(request),
+        _matching(request, cleaned),
         url=_detail_url(request),
         projects=permissions.project_scope(user),
         activities=permissions.activity_scope(user),
@@ -130,7 +134,8 @@ def thematic_matrix(request: HttpRequest, fmt: str) -> HttpResponse:
     """The filtered recommendations grouped by theme, with positions, institutions and status (XLSX or DOCX)."""
     if fmt not in ("xlsx", "docx") or not permissions.can_read_statistics(request.user):
         raise Http404
-    matching = _matching(request)
+    form, cleaned, _notes = _read_filters(request)
+    matching = _matching(request, cleaned)
     groups = exports.thematic_groups(
         matching, url=_detail_url(request), projects=permissions.project_scope(request.user)
     )
@@ -157,17 +162,15 @@ def thematic_matrix(request: HttpRequest, fmt: str) -> HttpResponse:
         )
         return redirect(f"{reverse('recommendations:list')}?{request.GET.urlencode()}")
     response = HttpResponse(
-        thematic.matrix_docx(groups, count=count, filters=_described_filters(request)),
+        thematic.matrix_docx(groups, count=count, filters=_described_filters(form, cleaned)),
         content_type=thematic.DOCX_CONTENT_TYPE,
     )
     response["Content-Disposition"] = f'attachment; filename="thematic-matrix-{timezone.localdate().isoformat()}.docx"'
     return response
 
 
-def _described_filters(request: HttpRequest) -> list[str]:
+def _described_filters(form: RecommendationFilterForm, cleaned: dict) -> list[str]:
     """The filters in use, as "Label: value" lines for a document's heading."""
-    form = RecommendationFilterForm(request.GET)
-    cleaned, _notes = clean_leniently(form, request.GET)
     lines = []
     for name, field in form.fields.items():
         value = cleaned.get(name)

@@ -68,8 +68,7 @@ def _sections_chart(document, draft: Draft) -> None:
 
 def _item_list(document, items: list[Item]) -> None:
     for item in items:
-        reference = f"{item.paragraph} ({item.symbol})" if item.paragraph and item.symbol else item.symbol
-        document.add_paragraph(xml_text(f"{reference}: {item.text}" if reference else item.text), style="List Bullet")
+        document.add_paragraph(xml_text(f"{item.reference}: {item.text}"), style="List Bullet")
 
 
 def draft_docx(draft: Draft) -> bytes:
@@ -116,7 +115,7 @@ def draft_docx(draft: Draft) -> bytes:
             column.width = width
         for item in section.items:
             cells = table.add_row().cells
-            cells[0].text = xml_text(f"{item.paragraph} ({item.symbol})" if item.paragraph else item.symbol)
+            cells[0].text = xml_text(item.reference)
             cells[1].text = xml_text(item.text)
             cells[2].text = item.status_label
             for cell, width in zip(cells, WIDTHS, strict=True):

@@ -24,6 +24,7 @@ from rectrack.recommendations.models import (
     Recommendation,
     StatusChange,
     paragraph_sort_key,
+    reference_for,
 )
 from rectrack.recommendations.selectors import with_status_on
 from rectrack.taxonomy.models import Term
@@ -55,6 +56,18 @@ class Item:
     @property
     def status_label(self) -> str:
         return str(ImplementationStatus(self.status).label)
+
+    @property
+    def reference(self) -> str:
+        return reference_for(self.pk, self.paragraph, self.symbol)
+
+
+def status_counts(items) -> dict[str, int]:
+    """How many of `items` are in each implementation status (every status present, in order)."""
+    counts = dict.fromkeys(ImplementationStatus.values, 0)
+    for item in items:
+        counts[item.status] += 1
+    return counts
 
 
 @dataclass
@@ -89,10 +102,7 @@ class Section:
 
     @property
     def statuses(self) -> dict[str, int]:
-        counts = dict.fromkeys(ImplementationStatus.values, 0)
-        for item in self.items:
-            counts[item.status] += 1
-        return counts
+        return status_counts(self.items)
 
 
 @dataclass
@@ -260,9 +270,6 @@ def build_draft(
             )
         )
     report(0.8)
-    counts = dict.fromkeys(ImplementationStatus.values, 0)
-    for item in items.values():
-        counts[item.status] += 1
     changed = set(
         StatusChange.objects.filter(recommendation_id__in=list(items), effective_on__lte=request.period_end)
         .values_list("recommendation_id", flat=True)
@@ -272,7 +279,7 @@ def build_draft(
     return Draft(
         request=request,
         sections=sections,
-        totals=counts,
+        totals=status_counts(items.values()),
         without_activity=without_activity,
         without_information=[
             item

@@ -11,7 +11,7 @@ from rectrack.recommendations.models import Mechanism, MechanismKind
 from rectrack.reporting import services
 from rectrack.reporting.documents import DOCX_CONTENT_TYPE
 from rectrack.reporting.forms import DraftForm
-from rectrack.reporting.models import ReportDraft
+from rectrack.reporting.models import DraftState, ReportDraft
 
 # The reports each tab offers: (title, what it is and when it is due).
 REPORTS = {
@@ -99,7 +99,7 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def draft_download(request: HttpRequest, pk: int) -> FileResponse:
     _require_reader(request)
-    draft = get_object_or_404(ReportDraft, pk=pk, state="done")
+    draft = get_object_or_404(ReportDraft, pk=pk, state=DraftState.DONE)
     if not draft.file:
         raise Http404
     name = f"{_('draft')}-{draft.mechanism.acronym}-{draft.period_end.isoformat()}.docx".replace("/", "-")
