@@ -130,6 +130,28 @@ def _collaboration(world) -> int:
     return request.pk
 
 
+def _consulted_draft(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rectrack.reporting import services as reporting
+
+    draft = written_draft(world)
+    if not draft.consultation_deadline:
+        reporting.draft_share(
+            actor=world.admin, draft=draft, institutions=[world.nhri], deadline=timezone.localdate() + timedelta(7)
+        )
+        draft.refresh_from_db()
+        for text in ("Cite the Ombudsman's annual report.", "Add the 2025 budget."):
+            comment = reporting.draft_comment_add(
+                actor=world.user(Role.CONTRIBUTOR), draft=draft, section=draft.outline[0], text=text,
+                institution=world.nhri,
+            )  # fmt: skip
+        reporting.draft_comment_resolve(actor=world.admin, comment=comment, resolution="Added.")
+    return draft
+
+
 def _pages(world, role) -> list[str]:
     pages = [
         reverse("dashboard:home"),
@@ -156,14 +178,15 @@ def _pages(world, role) -> list[str]:
     ]
     if role in SECRETARIAT:
         pages.append(reverse("agenda:event_create"))
-    if role != Role.CONTRIBUTOR:  # reporting
-        pages += [
-            reverse("reporting:index"),
-            reverse("reporting:treaty_bodies"),
-            reverse("reporting:draft_detail", args=[written_draft(world).pk]),
-        ]
-        if role in SECRETARIAT:
-            pages.append(reverse("reporting:draft_create"))
+    # Reporting: a draft shared for comment with the ombudsman, with a resolved and an open comment.
+    draft = _consulted_draft(world)
+    pages += [reverse("reporting:index"), reverse("reporting:draft_detail", args=[draft.pk])]
+    if role != Role.CONTRIBUTOR:
+        pages += [reverse("reporting:treaty_bodies"), reverse("reporting:templates")]
+    if role in SECRETARIAT:
+        pages += [reverse("reporting:draft_create"), reverse("reporting:draft_share", args=[draft.pk])]
+    if role == Role.ADMINISTRATOR:
+        pages.append(reverse("reporting:template_upload", args=["upr_national"]))
     if role != Role.CONTRIBUTOR:  # indicators
         pages += [reverse("indicators:list"), reverse("indicators:detail", args=[_indicator(world)])]
         if role in SECRETARIAT:

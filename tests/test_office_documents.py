@@ -5,10 +5,10 @@ import csv
 import io
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from rectrack.accounts.models import Role
@@ -81,12 +81,35 @@ def test_a_spreadsheet_export_opens_in_libreoffice_with_formulas_kept_as_text(wo
     assert education["projects"] == "Education for all"
 
 
-def test_a_report_draft_opens_in_libreoffice(world, office, tmp_path):
-    out = tmp_path / "written.docx"
-    call_command("draft_report", "--mechanism", "UPR", "--from", "2020-01-01", "--to", "2024-12-31", "--by", "theme",
-                 "--out", str(out))  # fmt: skip
-    pdf = office(out.read_bytes(), "draft.docx", "pdf")
-    text = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603
-    assert "Draft report: UPR" in text
-    assert "Right to education" in text and "Recommendation 121.2 (A/HRC/43/15)." in text
-    assert "Gaps" in text
+def test_report_drafts_open_in_libreoffice_in_every_template(world, office, tmp_path):
+    """Every built-in template, one in Arabic, and an uploaded one with loops: LibreOffice reads each to PDF."""
+    from django.utils import translation
+
+    from rectrack.reporting.drafts import DraftRequest, build_draft
+    from rectrack.reporting.models import ReportKind
+    from rectrack.reporting.templating import builtin_template, render
+
+    from .test_report_templates import _template
+
+    draft = build_draft(DraftRequest(mechanism=world.upr, period_start=date(2020, 1, 1), period_end=date(2024, 12, 31),
+                                     group_by="theme"))  # fmt: skip
+    documents = {kind: render(builtin_template(kind), draft, title=f"Draft {kind}", report=str(ReportKind(kind).label))
+                 for kind in ReportKind.values}  # fmt: skip
+    with translation.override("ar"):
+        documents["arabic"] = render(builtin_template(ReportKind.PARLIAMENT), build_draft(draft.request),
+                                     title="مشروع التقرير", report="تقرير")  # fmt: skip
+    loops = _template("{%p for section in sections %}", "Section {{ section.title }}", "{%p endfor %}",
+                      "{{p summary_table }}", drop_styles=("TableGrid",))  # fmt: skip
+    documents["uploaded"] = render(loops, draft, title="Ours", report="Ours")
+    texts = {name: _pdf_text(office, content, f"{name}.docx") for name, content in documents.items()}
+    for kind in ReportKind.values:
+        assert f"Draft {kind}" in texts[kind] and "Recommendation 121.2 (A/HRC/43/15)." in texts[kind], kind
+        assert "Implementation status" in texts[kind] and "{{" not in texts[kind]
+    assert "Right to education" in texts[ReportKind.UPR_MIDTERM] and "Gaps and next steps" in texts["parliament"]
+    assert "مشروع التقرير" in texts["arabic"]
+    assert "Section Right to education" in texts["uploaded"] and "Total" in texts["uploaded"]
+
+
+def _pdf_text(office, content: bytes, name: str) -> str:
+    pdf = office(content, name, "pdf")
+    return subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603

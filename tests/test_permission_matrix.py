@@ -9,6 +9,7 @@ role the test checks what a GET answers and whether a POST changes anything.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -20,6 +21,7 @@ from rectrack.accounts.models import LoginFailure, Role, User
 from rectrack.audit.models import AuditEvent
 from rectrack.imports import services as imports
 from rectrack.imports.models import ImportRun, ImportState
+from rectrack.reporting import services as reporting
 from tests.conftest import ROLES, written_draft
 
 from .test_permissions import _recommendation_form
@@ -250,6 +252,45 @@ def _request_form(world) -> dict:
     }
 
 
+def _shared_draft(world):
+    """The written UPR draft, shared for comment with the Ministry of Justice and the ombudsman for two weeks."""
+    draft = written_draft(world)
+    if not draft.consultation_deadline:
+        reporting.draft_share(
+            actor=world.admin, draft=draft, institutions=[world.justice, world.nhri],
+            deadline=timezone.localdate() + timedelta(days=14),
+        )  # fmt: skip
+    return draft
+
+
+def _open_comment(world) -> list:
+    draft = _shared_draft(world)
+    comment = draft.comments.filter(resolved_at__isnull=True).first() or reporting.draft_comment_add(
+        actor=world.users[Role.CONTRIBUTOR], draft=draft, section="", text="Say what the budget was.",
+        institution=world.nhri,
+    )  # fmt: skip
+    return [comment.pk]
+
+
+def _template_upload(world) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rectrack.reporting.templating import builtin_template
+
+    return {"file": SimpleUploadedFile("mid-term.docx", builtin_template("upr_midterm"))}
+
+
+def _uploaded_template(world) -> list:
+    from rectrack.reporting.models import ReportTemplate
+    from rectrack.reporting.templating import builtin_template
+
+    if not ReportTemplate.objects.filter(kind="upr_midterm").exists():
+        reporting.template_upload(
+            actor=world.admin, kind="upr_midterm", name="mid-term.docx", content=builtin_template("upr_midterm")
+        )
+    return ["upr_midterm"]
+
+
 def _handover_form(world) -> dict:
     from rectrack.institutions.models import Membership
 
@@ -333,19 +374,54 @@ MATRIX: dict[str, Entry] = {
     ),
     "dashboard:home": Entry(note="dashboard"),
     "audit:feed": Entry(readers=NOT_CONTRIBUTOR, note="the feed of all updates (administrators also see settings)"),
-    "reporting:index": Entry(readers=NOT_CONTRIBUTOR, note="reporting: UPR reports, guide, drafts"),
-    "reporting:treaty_bodies": Entry(readers=NOT_CONTRIBUTOR, note="reporting: treaty-body reports, guide, drafts"),
+    "reporting:index": Entry(
+        note="reporting: UPR reports, guide, drafts (contributors: only the drafts shared with them)"
+    ),
+    "reporting:treaty_bodies": Entry(note="reporting: treaty-body reports, guide, drafts (likewise)"),
     "reporting:draft_create": Entry(
         readers=SECRETARIAT, writers=SECRETARIAT,
-        data=lambda w: {"title": "Mid-term report", "mechanism": w.upr.pk, "period_start": "2020-01-01",
-                        "period_end": "2024-12-31", "group_by": "theme"},
+        data=lambda w: {"title": "Mid-term report", "report": "upr_midterm", "mechanism": w.upr.pk,
+                        "period_start": "2020-01-01", "period_end": "2024-12-31", "group_by": "theme"},
         note="generate a report draft (written by a background task)",
     ),
     "reporting:draft_detail": Entry(
-        args=lambda w: [written_draft(w).pk], readers=NOT_CONTRIBUTOR, note="a report draft: its state, its scope"
+        args=lambda w: [_shared_draft(w).pk],
+        note="a report draft: its state, scope, consultation, comments (contributors: a draft shared with them)",
     ),
     "reporting:draft_download": Entry(
-        args=lambda w: [written_draft(w).pk], readers=NOT_CONTRIBUTOR, note="download a report draft (Word)"
+        args=lambda w: [_shared_draft(w).pk], note="download a report draft (Word) (contributors: likewise)"
+    ),
+    "reporting:draft_delete": Entry(
+        args=lambda w: [written_draft(w).pk], post_only=True, writers=SECRETARIAT,
+        note="delete a report draft (its file and comments; the history keeps it)",
+    ),
+    "reporting:draft_share": Entry(
+        args=lambda w: [_shared_draft(w).pk], readers=SECRETARIAT, writers=SECRETARIAT,
+        data=lambda w: {"shared_with": [w.interior.pk], "consultation_deadline": "2099-12-31"},
+        note="share a written draft for comment with institutions, until a deadline",
+    ),
+    "reporting:draft_comment": Entry(
+        args=lambda w: [_shared_draft(w).pk], post_only=True,
+        writers=SECRETARIAT | {Role.FOCAL_POINT, Role.CONTRIBUTOR},
+        data=lambda w: {"section": "", "text": "Add the 2025 budget."},
+        note="comment on a draft (focal points and contributors: of an institution it is shared with, until the "
+        "deadline)",
+    ),
+    "reporting:comment_resolve": Entry(
+        args=_open_comment, post_only=True, writers=SECRETARIAT, data=lambda w: {"resolution": "Added."},
+        note="resolve a comment on a draft",
+    ),
+    "reporting:templates": Entry(readers=NOT_CONTRIBUTOR, note="report templates and their placeholders"),
+    "reporting:template_download": Entry(
+        args=lambda w: ["upr_midterm"], readers=NOT_CONTRIBUTOR, note="download a report template (Word)"
+    ),
+    "reporting:template_upload": Entry(
+        args=lambda w: ["upr_midterm"], readers=ADMINISTRATOR, writers=ADMINISTRATOR, data=_template_upload,
+        note="upload a report template (checked: placeholders, rendering)",
+    ),
+    "reporting:template_reset": Entry(
+        args=_uploaded_template, post_only=True, writers=ADMINISTRATOR,
+        note="go back to a report's built-in template",
     ),
     "statistics:progress": Entry(note="statistics: implementation progress (counted within what one reads)"),
     "statistics:themes": Entry(note="statistics: by theme, SDG goal and affected group"),

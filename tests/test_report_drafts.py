@@ -14,8 +14,8 @@ from rectrack.planning import services as planning
 from rectrack.planning.models import ActivityStatus
 from rectrack.recommendations import services as recs
 from rectrack.recommendations.models import ImplementationStatus, Recommendation
-from rectrack.reporting.documents import draft_docx
 from rectrack.reporting.drafts import DraftRequest, Item, build_draft, references
+from rectrack.reporting.templating import draft_docx
 from rectrack.statistics import selectors as statistics
 from rectrack.taxonomy.models import Term, Vocabulary, VocabularyKind
 

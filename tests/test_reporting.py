@@ -18,6 +18,7 @@ FORM = {
     "period_start": "2020-01-01",
     "period_end": "2024-12-31",
     "group_by": "theme",
+    "report": "upr_midterm",
 }
 
 
@@ -40,7 +41,18 @@ def test_the_secretariat_generates_a_draft_and_downloads_it(world, client_for, d
     assert download["Content-Disposition"].startswith('attachment; filename="draft-UPR-2024-12-31.docx"')
     document = docx.Document(BytesIO(_download(download)))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
-    assert "Draft report: UPR" in text and "Recommendation 121.2 (A/HRC/43/15)." in text
+    assert text.startswith("UPR mid-term report, third cycle\nUPR mid-term report\n")  # title, kind of report
+    assert "Implementation of the recommendations" in text  # the built-in mid-term template's heading
+    assert "Recommendation 121.2 (A/HRC/43/15)." in text and "{{" not in text
+    assert (
+        draft.template_used == ""
+        and "(Built-in template)" in page
+        and draft.outline
+        == [
+            world.torture_theme.display_label,
+            "Right to education",
+        ]
+    )
 
 
 def test_a_draft_being_written_shows_its_progress_and_refreshes(world, client_for):
@@ -108,12 +120,15 @@ def test_only_the_secretariat_asks_for_drafts(world, client_for, role):
     assert response.status_code == 404 and not ReportDraft.objects.exists()
 
 
-def test_contributors_see_no_draft(world, client_for):
+def test_contributors_see_no_draft_not_shared_with_them(world, client_for):
     draft = written_draft(world)
     client = client_for(world, Role.CONTRIBUTOR)
+    page = client.get(reverse("reporting:index")).content.decode()
+    assert "Drafts shared with you for comment" in page and draft.title not in page
+    assert "How a report is prepared here" not in page and reverse("reporting:templates") not in page
     for url in (
-        reverse("reporting:index"),
         reverse("reporting:draft_detail", args=[draft.pk]),
         reverse("reporting:draft_download", args=[draft.pk]),
+        reverse("reporting:templates"),
     ):
         assert client.get(url).status_code == 404, url

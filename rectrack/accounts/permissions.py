@@ -24,6 +24,7 @@ from rectrack.institutions.models import Institution, Membership
 from rectrack.planning.models import Activity, Project
 from rectrack.portal.selectors import published_q
 from rectrack.recommendations.models import Recommendation
+from rectrack.reporting.models import DraftState, ReportDraft
 
 SECRETARIAT = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})
 
@@ -137,17 +138,20 @@ def history_kinds(user: User) -> list:
     from rectrack.indicators.models import Indicator
     from rectrack.inquiries.models import InformationRequest
     from rectrack.instance.models import InstanceSettings
+    from rectrack.reporting.models import ReportTemplate
     from rectrack.taxonomy.models import Term
 
     kinds = [Recommendation, Project, Activity]
     if can_read_indicators(user):
         kinds.append(Indicator)
+    if can_read_reports(user):
+        kinds.append(ReportDraft)
     if reads_everything(user):
         kinds.append(Event)
     if reads_everything(user) and request_scope(user) is None:  # focal points read only their requests
         kinds.append(InformationRequest)
     if can_manage_users(user):
-        kinds += [Institution, Term, User, InstanceSettings]
+        kinds += [Institution, Term, User, InstanceSettings, ReportTemplate]
     return kinds
 
 
@@ -280,14 +284,59 @@ def can_read_statistics(user: User) -> bool:
 
 
 def can_read_reports(user: User) -> bool:
-    """The Reporting section and the report drafts: every signed-in role but contributors (a draft holds
-    everything the database knows, published or not)."""
+    """The Reporting section's guides and templates, and every report draft: every signed-in role but
+    contributors (a draft holds everything the database knows, published or not). Contributors read the drafts
+    shared with their institutions for consultation (`draft_scope`)."""
     return reads_everything(user)
 
 
+def draft_scope(user: User) -> QuerySet[ReportDraft] | None:
+    """The report drafts a user may read; None when that is all of them. A contributor reads the written drafts
+    shared with one of their institutions (the secretariat chose to show them everything such a draft holds)."""
+    if reads_everything(user):
+        return None
+    if not (user.is_authenticated and user.is_active):
+        return ReportDraft.objects.none()
+    shared = ReportDraft.shared_with.through.objects.filter(institution_id__in=institution_ids(user))
+    return ReportDraft.objects.filter(state=DraftState.DONE, pk__in=shared.values("reportdraft_id"))
+
+
+def get_draft_for_user(user: User, pk: int) -> ReportDraft:
+    """A report draft the user may read, else 404."""
+    draft = get_object_or_404(
+        ReportDraft.objects.select_related("mechanism", "project", "cluster", "created_by"), pk=pk
+    )
+    scope = draft_scope(user)
+    if scope is not None and not scope.filter(pk=pk).exists():
+        raise Http404
+    return draft
+
+
 def can_draft_reports(user: User) -> bool:
-    """Ask for a report draft: the secretariat."""
+    """Ask for a report draft; share it for consultation; resolve the comments: the secretariat."""
     return is_secretariat(user)
+
+
+def can_manage_report_templates(user: User) -> bool:
+    """Upload a report template in place of the built-in one, or go back to the built-in one: administrators."""
+    return can_manage_users(user)
+
+
+def consulted_institution(user: User, draft: ReportDraft) -> Institution | None:
+    """The institution on whose behalf a focal point or contributor comments on a draft shared with it."""
+    if user.role not in (Role.FOCAL_POINT, Role.CONTRIBUTOR) or not institution_ids(user):
+        return None
+    return draft.shared_with.filter(pk__in=institution_ids(user)).order_by("name").first()
+
+
+def can_comment_on_draft(user: User, draft: ReportDraft) -> bool:
+    """Comment on a written draft: the secretariat; focal points and contributors of an institution it is shared
+    with, until the consultation's deadline."""
+    if not (user.is_authenticated and user.is_active) or draft.state != DraftState.DONE:
+        return False
+    if is_secretariat(user):
+        return True
+    return draft.consultation_open and consulted_institution(user, draft) is not None
 
 
 def can_manage_events(user: User) -> bool:

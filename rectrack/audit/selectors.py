@@ -52,6 +52,8 @@ EXTRA_LABELS = {
     "main focal point": gettext_lazy("main focal point"),
     "open requests handed over": gettext_lazy("open requests handed over"),
     "measurements": gettext_lazy("measurements"),
+    "comments": gettext_lazy("comments"),
+    "resolved comments": gettext_lazy("resolved comments"),
 }
 
 

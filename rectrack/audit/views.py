@@ -27,6 +27,8 @@ OBJECT_PAGES = {
     "term": ("taxonomy:term_edit", True),
     "user": ("accounts:user_edit", True),
     "instancesettings": ("instance:edit", False),
+    "reportdraft": ("reporting:draft_detail", True),
+    "reporttemplate": ("reporting:templates", False),
 }
 
 

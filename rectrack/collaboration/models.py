@@ -107,6 +107,7 @@ class NotificationKind(models.TextChoices):
     REQUEST = "request", _("Information request")
     ANSWER = "answer", _("Answer to a request")
     HANDOVER = "handover", _("Handover")
+    CONSULTATION = "consultation", _("Report draft for consultation")
 
 
 class Notification(models.Model):

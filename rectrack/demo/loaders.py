@@ -605,6 +605,33 @@ def _information_requests(institutions: dict, actor) -> int:
     return 2
 
 
+def _report_drafts(institutions: dict, actor) -> int:
+    """A UPR mid-term report draft, written, and shared for comment with the ombudsman and the Ministry of Justice."""
+    from rectrack.reporting import services as reporting
+    from rectrack.reporting.models import DraftState, ReportDraft, ReportKind
+
+    if ReportDraft.objects.exists():
+        return 0
+    today = timezone.localdate()
+    draft = reporting.draft_generate(
+        ReportDraft.objects.create(
+            title="UPR mid-term report, third cycle",
+            report=ReportKind.UPR_MIDTERM,
+            mechanism=Mechanism.objects.get(acronym="UPR"),
+            period_start=date(2020, 1, 1),
+            period_end=today,
+            group_by="theme",
+            created_by=actor,
+        )
+    )
+    if draft.state == DraftState.DONE:
+        reporting.draft_share(
+            actor=actor, draft=draft, institutions=[institutions["VČP"], institutions["MJU"]],
+            deadline=today + timedelta(days=10),
+        )  # fmt: skip
+    return 1
+
+
 @transaction.atomic
 def load_demo(*, actor=None) -> dict[str, int]:
     """Load the demonstration data; running it again adds nothing twice."""
@@ -618,6 +645,7 @@ def load_demo(*, actor=None) -> dict[str, int]:
     indicators = _indicators(institutions, projects, actor)
     events = _calendar_events(institutions, actor)
     requests = _information_requests(institutions, actor)
+    drafts = _report_drafts(institutions, actor)
     if not InstanceSettings.objects.exists():
         # A new demo shows a public portal; an administrator's own choice is never overridden.
         instance_services.portal_rules_update(
@@ -631,4 +659,5 @@ def load_demo(*, actor=None) -> dict[str, int]:
         "indicators added": indicators,
         "calendar events added": events,
         "information requests added": requests,
+        "report drafts added": drafts,
     }

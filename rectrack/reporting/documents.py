@@ -1,28 +1,33 @@
-"""A report draft (drafts.Draft) as a Word document: what the secretariat edits into the report it sends."""
+"""The blocks a report draft (drafts.Draft) writes into its Word template: the summary table, the chart, the
+sections and the gaps. Each writes into a python-docx container (a document, or a docxtpl sub-document)."""
 
 import logging
-from io import BytesIO
+from copy import deepcopy
+from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from rectrack.instance import selectors as instance
 from rectrack.recommendations.models import ImplementationStatus
-from rectrack.recommendations.thematic import DOCX_CONTENT_TYPE, right_to_left, xml_text
+from rectrack.recommendations.thematic import DOCX_CONTENT_TYPE, xml_text
 from rectrack.reporting.drafts import Draft, Item
 from rectrack.statistics import charts
 
-__all__ = ["DOCX_CONTENT_TYPE", "draft_docx"]
+__all__ = ["DOCX_CONTENT_TYPE", "sections_chart", "write_gaps", "write_sections", "write_summary"]
 logger = logging.getLogger(__name__)
 
 WIDTHS = (Cm(3.2), Cm(9.8), Cm(3))  # reference, recommendation, status: the width of an A4 page's text
 
 
-def _status_table(document, counts: dict[str, int]) -> None:
+def write_summary(document, draft: Draft) -> None:
+    """The recommendations by implementation status at the end of the period, with the total."""
+    counts = draft.totals
     table = document.add_table(rows=1, cols=2)
     table.style = "Table Grid"
     header = table.rows[0].cells
@@ -37,10 +42,17 @@ def _status_table(document, counts: dict[str, int]) -> None:
 CHART_SECTIONS = 20  # bars in the document's chart; the sections that follow give every figure
 
 
-def _sections_chart(document, draft: Draft) -> None:
-    """The status at the end of the period, section by section, as the statistics draw it, with its caption."""
+@dataclass(frozen=True)
+class Chart:
+    png: bytes
+    caption: str
+
+
+def sections_chart(draft: Draft) -> Chart | None:
+    """The status at the end of the period, section by section, as the statistics draw it, with its caption
+    (None when there is nothing to draw, or when this server cannot draw it)."""
     if not draft.sections:
-        return
+        return None
     title = _("Status at the end of the period, by section")
     description = _(
         "The share of each section's recommendations in each implementation status; "
@@ -57,29 +69,17 @@ def _sections_chart(document, draft: Draft) -> None:
         total_label="{total:,}",
     )
     try:
-        picture = charts.as_png(str(svg))
+        return Chart(png=charts.as_png(str(svg)), caption=xml_text(f"{title}. {description}"))
     except Exception:  # noqa: BLE001 - a draft without its chart is still a draft
         logger.exception("The draft's chart could not be drawn")
-        document.add_paragraph(_("(The chart could not be drawn on this server.)"))
-        return
-    document.add_picture(BytesIO(picture), width=Cm(16))
-    document.add_paragraph(xml_text(f"{title}. {description}"), style="Caption")
+        return None
 
 
-def _item_list(document, items: list[Item]) -> None:
-    for item in items:
-        document.add_paragraph(xml_text(f"{item.reference}: {item.text}"), style="List Bullet")
-
-
-def draft_docx(draft: Draft) -> bytes:
+def scope_lines(draft: Draft) -> list[str]:
+    """What the draft covers and how it was prepared, as sentences."""
     request = draft.request
-    document = Document()
     period = {"start": date_format(request.period_start), "end": date_format(request.period_end)}
-    title = _("Draft report: %(mechanism)s, %(start)s to %(end)s") % {"mechanism": request.mechanism.acronym, **period}
-    document.core_properties.title = title
-    document.core_properties.author = instance.site_name()
-    document.add_heading(title, level=0)
-    scope = [
+    lines = [
         _("Prepared by %(site)s from its recommendations database on %(date)s.")
         % {"site": instance.site_name(), "date": date_format(timezone.localdate())},
         ngettext(
@@ -90,16 +90,19 @@ def draft_docx(draft: Draft) -> bytes:
         % {"count": number_format(draft.count, force_grouping=True), "mechanism": request.mechanism.name, **period},
     ]
     if request.project is not None:
-        scope.append(_("Project: %(name)s.") % {"name": request.project.name})
+        lines.append(_("Project: %(name)s.") % {"name": request.project.name})
     if request.cluster is not None:
-        scope.append(_("National cluster: %(name)s.") % {"name": request.cluster.display_label})
-    for line in scope:
-        document.add_paragraph(xml_text(line))
+        lines.append(_("National cluster: %(name)s.") % {"name": request.cluster.display_label})
+    return [xml_text(line) for line in lines]
 
-    document.add_heading(_("Summary"), level=1)
-    _status_table(document, draft.totals)
-    _sections_chart(document, draft)
 
+def _item_list(document, items: list[Item]) -> None:
+    for item in items:
+        document.add_paragraph(xml_text(f"{item.reference}: {item.text}"), style="List Bullet")
+
+
+def write_sections(document, draft: Draft) -> None:
+    """Each section: heading, references, statuses, the table of its recommendations, activities, indicators."""
     for section in draft.sections:
         document.add_heading(xml_text(section.title), level=1)
         document.add_paragraph(xml_text("; ".join(section.references) + "."))
@@ -144,7 +147,9 @@ def draft_docx(draft: Draft) -> bytes:
                     line += "; " + _("target %(value)s") % {"value": number_format(indicator.target_value)}
                 document.add_paragraph(xml_text(line), style="List Bullet")
 
-    document.add_heading(_("Gaps"), level=1)
+
+def write_gaps(document, draft: Draft) -> None:
+    """The recommendations with no activity in the period, and those with no information."""
     document.add_heading(
         ngettext(
             "%(count)s recommendation with no activity in the period",
@@ -166,9 +171,16 @@ def draft_docx(draft: Draft) -> bytes:
     )
     _item_list(document, draft.without_information)
 
-    if get_language_bidi():
-        for paragraph in document.paragraphs:
-            right_to_left(paragraph)
-    output = BytesIO()
-    document.save(output)
-    return output.getvalue()
+
+# The styles the blocks use: tables, lists, captions, headings.
+BLOCK_STYLES = frozenset({"TableGrid", "ListBullet", "Caption", "Heading1", "Heading2"})
+
+
+def add_missing_styles(document, style_ids=BLOCK_STYLES) -> None:
+    """Give a template the styles the blocks use when it lacks them (copied from python-docx's default template):
+    a template made from scratch in Word defines only the styles its own text uses."""
+    defaults = Document().styles.element
+    have = {style.get(qn("w:styleId")) for style in document.styles.element.findall(qn("w:style"))}
+    for style in defaults.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) in set(style_ids) - have:
+            document.styles.element.append(deepcopy(style))

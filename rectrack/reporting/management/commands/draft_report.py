@@ -1,7 +1,8 @@
 """Write a report draft for a mechanism and a period as a Word document.
 
 manage.py draft_report --mechanism UPR --from 2022-01-01 --to 2024-12-31 --out draft.docx
-manage.py draft_report --mechanism CEDAW --from 2023-03-01 --to 2025-03-01 --by theme --out cedaw.docx
+manage.py draft_report --mechanism CEDAW --from 2023-03-01 --to 2025-03-01 --by theme --report follow_up \
+    --out cedaw.docx
 """
 
 from datetime import date
@@ -11,8 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rectrack.planning.models import Project
 from rectrack.recommendations.models import Mechanism
-from rectrack.reporting.documents import draft_docx
 from rectrack.reporting.drafts import GROUPINGS, DraftRequest, build_draft
+from rectrack.reporting.models import ReportKind
+from rectrack.reporting.templating import draft_docx
 from rectrack.taxonomy.models import Term, VocabularyKind
 
 
@@ -33,9 +35,16 @@ class Command(BaseCommand):
         parser.add_argument("--project", type=int, help="Only the recommendations of this project (its id).")
         parser.add_argument("--cluster", type=int, help="Only the recommendations of this national cluster (its id).")
         parser.add_argument("--by", choices=GROUPINGS, default="cluster", help="Group by national cluster or theme.")
+        parser.add_argument(
+            "--report",
+            choices=ReportKind.values,
+            default=ReportKind.PARLIAMENT,
+            help="The kind of report, whose template (uploaded, else built in) the draft is written into.",
+        )
+        parser.add_argument("--title", default="", help="The draft's title.")
         parser.add_argument("--out", required=True, help="The .docx file to write.")
 
-    def handle(self, *args, mechanism, start, end, project, cluster, by, out, **options):
+    def handle(self, *args, mechanism, start, end, project, cluster, by, report, title, out, **options):
         chosen = Mechanism.objects.filter(acronym__iexact=mechanism).first()
         if chosen is None:
             known = ", ".join(Mechanism.objects.order_by("acronym").values_list("acronym", flat=True))
@@ -55,7 +64,7 @@ class Command(BaseCommand):
         )
         draft = build_draft(request)
         path = Path(out)
-        path.write_bytes(draft_docx(draft))
+        path.write_bytes(draft_docx(draft, report=report, title=title))
         self.stdout.write(
             f"Wrote {path}: {draft.count} recommendations in {len(draft.sections)} sections, "
             f"{len(draft.without_activity)} with no activity in the period."
