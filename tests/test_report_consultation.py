@@ -50,6 +50,9 @@ def test_the_secretariat_shares_a_draft_and_the_institutions_members_are_notifie
     assert changes["shared_with"]["added"] == ["Ministry of Justice", "Ombudsman"]
     page = client.get(reverse("reporting:draft_detail", args=[draft.pk])).content.decode()
     assert "Open for comment until" in page and "Shared with: Ministry of Justice, Ombudsman" in page
+    listed = client_for(world, Role.CONTRIBUTOR).get(reverse("collaboration:notifications")).content.decode()
+    assert "Administrator asks your institution to comment on" not in listed  # the coordinator shared it
+    assert "Coordinator asks your institution to comment on" in listed
 
     # Adding an institution later notifies only its members.
     services.draft_share(actor=world.admin, draft=draft, institutions=[world.justice, world.nhri, world.interior],
@@ -112,7 +115,7 @@ def test_a_contributor_reads_and_comments_on_a_draft_shared_with_their_instituti
         "comments": {"added": [f"Ombudsman · {section}: {comment.text}"], "removed": []}
     }
     # The secretariat member who asked for the draft hears of it.
-    note = Notification.objects.get(recipient=draft.created_by, kind=NotificationKind.CONSULTATION)
+    note = Notification.objects.get(recipient=draft.created_by, kind=NotificationKind.DRAFT_COMMENT)
     assert note.excerpt == comment.text and note.target_url.endswith(f"#comment-{comment.pk}")
     page = client_for(world, Role.COORDINATOR).get(reverse("reporting:draft_detail", args=[draft.pk]))
     assert comment.text.replace("'", "&#x27;") in page.content.decode() and "1 comment to resolve." in (

@@ -108,6 +108,7 @@ class NotificationKind(models.TextChoices):
     ANSWER = "answer", _("Answer to a request")
     HANDOVER = "handover", _("Handover")
     CONSULTATION = "consultation", _("Report draft for consultation")
+    DRAFT_COMMENT = "draft_comment", _("Comment on a report draft")
 
 
 class Notification(models.Model):

@@ -185,7 +185,7 @@ def draft_comment_add(*, actor, draft: ReportDraft, section: str, text: str, ins
         if draft.created_by_id and draft.created_by_id != actor.pk:
             notify(
                 recipients=[draft.created_by],
-                kind=NotificationKind.CONSULTATION,
+                kind=NotificationKind.DRAFT_COMMENT,
                 actor=actor,
                 target_label=draft.title,
                 target_url=reverse("reporting:draft_detail", args=[draft.pk]) + f"#comment-{comment.pk}",
