@@ -132,3 +132,10 @@ def test_contributors_see_no_draft_not_shared_with_them(world, client_for):
         reverse("reporting:templates"),
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_drafts_are_listed_newest_first(world, client_for):
+    for title in ("First draft", "Second draft", "Third draft"):
+        ReportDraft.objects.create(title=title, mechanism=world.upr, period_start="2020-01-01", period_end="2024-12-31")
+    page = client_for(world, Role.VIEWER).get(reverse("reporting:index")).content.decode()
+    assert page.index("Third draft") < page.index("Second draft") < page.index("First draft")

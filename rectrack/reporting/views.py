@@ -80,9 +80,10 @@ def reporting(request: HttpRequest, tab: str = "upr") -> HttpResponse:
             "tab": tab,
             "tabs": TABS.items(),
             "reports": [(kind, kind.label, DESCRIPTIONS[kind]) for kind in REPORTS[tab]] if reads else [],
-            "drafts": drafts.annotate(open_comments=Count("comments", filter=Q(comments__resolved_at__isnull=True)))[
-                :50
-            ],
+            # Newest first, said again: a grouped query ignores Meta.ordering.
+            "drafts": drafts.annotate(
+                open_comments=Count("comments", filter=Q(comments__resolved_at__isnull=True))
+            ).order_by("-created_at", "-id")[:50],
             "reads_reports": reads,
             "can_draft": permissions.can_draft_reports(user),
             "upr": Mechanism.objects.filter(acronym="UPR").first(),
