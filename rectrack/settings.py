@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "rectrack.inquiries",
     "rectrack.statistics",
     "rectrack.reporting",
+    "rectrack.suggestions",
     "django_tasks",
     "django_tasks_db",
     "rectrack.dashboard",

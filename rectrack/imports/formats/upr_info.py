@@ -153,6 +153,11 @@ def _csv_rows(lines: Iterable[str]) -> Iterator[list[str]]:
         ) from error
 
 
+def csv_rows(text: str) -> Iterator[list[str]]:
+    """The rows of a UPR Info export's text, whatever its line ends (CR, LF or CRLF)."""
+    return _csv_rows(line for line, _end in _lines(text))
+
+
 def _columns(header: list[str]) -> dict[str, int]:
     """Where each column UPR Info exports is; FileRejected when a required one is missing."""
     found = {name.strip().casefold(): index for index, name in enumerate(header)}
