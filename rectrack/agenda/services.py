@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from rectrack.agenda.models import CalendarFeed, Event
 from rectrack.audit.models import Action
-from rectrack.audit.services import create_tracked, record_event, save_tracked, snapshot
+from rectrack.audit.services import create_tracked, record_deletion, record_event, save_tracked
 
 # What the history keeps of a deleted event, so that its Updates say what it was.
 _KEPT_WHEN_DELETED = ("title", "kind", "starts_on", "ends_on", "location", "mechanism", "institutions", "audience")
@@ -28,9 +28,7 @@ def event_update(*, event: Event, actor, expected_version: int | None = None, **
 @transaction.atomic
 def event_delete(*, event: Event, actor) -> None:
     """Delete an event; the history keeps a "deleted" entry with what it was."""
-    kept = snapshot(event, _KEPT_WHEN_DELETED)
-    changes = {name: {"old": value, "new": None} for name, value in kept.items() if value not in (None, "", [])}
-    record_event(actor=actor, instance=event, action=Action.DELETED, changes=changes)
+    record_deletion(actor=actor, instance=event, fields=_KEPT_WHEN_DELETED)
     event.delete()
 
 

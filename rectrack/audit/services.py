@@ -102,6 +102,14 @@ def record_event(
     )
 
 
+def record_deletion(*, actor, instance: models.Model, fields: Iterable[str], also: dict | None = None) -> AuditEvent:
+    """The "deleted" history entry of an object about to be deleted: what its `fields` held (empty ones left out),
+    and `also` (changes beside the fields, such as how many comments went with it)."""
+    kept = snapshot(instance, fields)
+    changes = {name: {"old": value, "new": None} for name, value in kept.items() if value not in (None, "", [])}
+    return record_event(actor=actor, instance=instance, action=Action.DELETED, changes={**changes, **(also or {})})
+
+
 def record_events(*, actor, instances: Iterable[models.Model], action: str, changes_for) -> int:
     """One history entry per instance, written in one statement.
 

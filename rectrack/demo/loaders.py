@@ -607,23 +607,27 @@ def _information_requests(institutions: dict, actor) -> int:
 
 def _report_drafts(institutions: dict, actor) -> int:
     """A UPR mid-term report draft, written, and shared for comment with the ombudsman and the Ministry of Justice."""
+    from rectrack.audit.services import create_tracked
     from rectrack.reporting import services as reporting
     from rectrack.reporting.models import DraftState, ReportDraft, ReportKind
 
     if ReportDraft.objects.exists():
         return 0
     today = timezone.localdate()
-    draft = reporting.draft_generate(
-        ReportDraft.objects.create(
-            title="UPR mid-term report, third cycle",
-            report=ReportKind.UPR_MIDTERM,
-            mechanism=Mechanism.objects.get(acronym="UPR"),
-            period_start=date(2020, 1, 1),
-            period_end=today,
-            group_by="theme",
-            created_by=actor,
-        )
+    # Written here rather than by the task queue, so the demo starts with it ready.
+    asked = create_tracked(
+        model=ReportDraft,
+        actor=actor,
+        fields={
+            "title": "UPR mid-term report, third cycle",
+            "report": ReportKind.UPR_MIDTERM,
+            "mechanism": Mechanism.objects.get(acronym="UPR"),
+            "period_start": date(2020, 1, 1),
+            "period_end": today,
+            "group_by": "theme",
+        },
     )
+    draft = reporting.draft_generate(asked)
     if draft.state == DraftState.DONE:
         reporting.draft_share(
             actor=actor, draft=draft, institutions=[institutions["VČP"], institutions["MJU"]],

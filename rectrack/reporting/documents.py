@@ -96,6 +96,11 @@ def scope_lines(draft: Draft) -> list[str]:
     return [xml_text(line) for line in lines]
 
 
+def statuses_text(counts: dict[str, int]) -> str:
+    """ "Not started: 3, In progress: 1": the statuses that have recommendations, in order."""
+    return ", ".join(f"{ImplementationStatus(value).label}: {count}" for value, count in counts.items() if count)
+
+
 def _item_list(document, items: list[Item]) -> None:
     for item in items:
         document.add_paragraph(xml_text(f"{item.reference}: {item.text}"), style="List Bullet")
@@ -106,9 +111,7 @@ def write_sections(document, draft: Draft) -> None:
     for section in draft.sections:
         document.add_heading(xml_text(section.title), level=1)
         document.add_paragraph(xml_text("; ".join(section.references) + "."))
-        statuses = ", ".join(
-            f"{ImplementationStatus(value).label}: {count}" for value, count in section.statuses.items() if count
-        )
+        statuses = statuses_text(section.statuses)
         document.add_paragraph(xml_text(_("Status at the end of the period: %(statuses)s.") % {"statuses": statuses}))
         table = document.add_table(rows=1, cols=3)
         table.style = "Table Grid"
@@ -181,6 +184,7 @@ def add_missing_styles(document, style_ids=BLOCK_STYLES) -> None:
     a template made from scratch in Word defines only the styles its own text uses."""
     defaults = Document().styles.element
     have = {style.get(qn("w:styleId")) for style in document.styles.element.findall(qn("w:style"))}
+    missing = set(style_ids) - have
     for style in defaults.findall(qn("w:style")):
-        if style.get(qn("w:styleId")) in set(style_ids) - have:
+        if style.get(qn("w:styleId")) in missing:
             document.styles.element.append(deepcopy(style))

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -107,6 +108,9 @@ class ReportDraft(Tracked):
     def is_pending(self) -> bool:
         return self.state in (DraftState.QUEUED, DraftState.RUNNING)
 
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:draft_detail", args=[self.pk])
+
     @property
     def consultation_open(self) -> bool:
         deadline = self.consultation_deadline
@@ -141,6 +145,9 @@ class DraftComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section or _('Whole draft')}: {self.text[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:draft_detail", args=[self.draft_id]) + f"#comment-{self.pk}"
 
     @property
     def is_resolved(self) -> bool:

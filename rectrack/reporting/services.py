@@ -8,13 +8,12 @@ from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from rectrack.audit.models import Action
-from rectrack.audit.services import create_tracked, record_event, save_tracked
+from rectrack.audit.services import create_tracked, record_deletion, record_event, save_tracked
 from rectrack.collaboration.models import NotificationKind, private_storage
 from rectrack.collaboration.services import notify
 from rectrack.institutions.models import Membership
@@ -118,12 +117,7 @@ def template_reset(*, actor, template: ReportTemplate) -> None:
     """Go back to the built-in template: the upload is deleted, and the history says so."""
     with transaction.atomic():
         stored = template.file.name
-        record_event(
-            actor=actor,
-            instance=template,
-            action=Action.DELETED,
-            changes={"original_name": {"old": template.original_name, "new": None}},
-        )
+        record_deletion(actor=actor, instance=template, fields=("kind", "original_name"))
         template.delete()
         transaction.on_commit(lambda: private_storage.delete(stored))
 
@@ -154,7 +148,7 @@ def draft_share(*, actor, draft: ReportDraft, institutions, deadline, expected_v
             kind=NotificationKind.CONSULTATION,
             actor=actor,
             target_label=draft.title,
-            target_url=reverse("reporting:draft_detail", args=[draft.pk]),
+            target_url=draft.get_absolute_url(),
             excerpt=_("Comments by %(date)s.") % {"date": date_format(deadline)},
         )
     return changes
@@ -188,7 +182,7 @@ def draft_comment_add(*, actor, draft: ReportDraft, section: str, text: str, ins
                 kind=NotificationKind.DRAFT_COMMENT,
                 actor=actor,
                 target_label=draft.title,
-                target_url=reverse("reporting:draft_detail", args=[draft.pk]) + f"#comment-{comment.pk}",
+                target_url=comment.get_absolute_url(),
                 excerpt=text,
             )
     return comment
@@ -220,14 +214,12 @@ def draft_delete(*, actor, draft: ReportDraft) -> None:
     with transaction.atomic():
         stored = draft.file.name
         comments = draft.comments.count()
-        changes = {
-            "title": {"old": draft.title, "new": None},
-            "report": {"old": draft.report, "new": None},
-            "period_end": {"old": draft.period_end.isoformat(), "new": None},
-        }
-        if comments:
-            changes["comments"] = {"old": comments, "new": None}
-        record_event(actor=actor, instance=draft, action=Action.DELETED, changes=changes)
+        record_deletion(
+            actor=actor,
+            instance=draft,
+            fields=("title", "report", "mechanism", "period_start", "period_end", "shared_with"),
+            also={"comments": {"old": comments, "new": None}} if comments else None,
+        )
         draft.delete()
         if stored:
             transaction.on_commit(lambda: private_storage.delete(stored))

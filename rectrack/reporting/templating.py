@@ -33,10 +33,10 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 
 from rectrack.instance import selectors as instance
-from rectrack.recommendations.models import ImplementationStatus
+from rectrack.recommendations.models import ImplementationStatus, Mechanism
 from rectrack.recommendations.thematic import right_to_left, xml_text
 from rectrack.reporting import documents
-from rectrack.reporting.drafts import Draft, Item
+from rectrack.reporting.drafts import ActivityLine, Draft, DraftRequest, IndicatorLine, Item, Section, status_counts
 from rectrack.reporting.models import ReportKind, ReportTemplate
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
@@ -129,10 +129,6 @@ def _item(item: Item) -> SimpleNamespace:
     return SimpleNamespace(reference=item.reference, text=xml_text(item.text), status=item.status_label)
 
 
-def _statuses(counts: dict[str, int]) -> str:
-    return ", ".join(f"{ImplementationStatus(value).label}: {count}" for value, count in counts.items() if count)
-
-
 def context_for(tpl: DocxTemplate, draft: Draft, *, title: str, report: str) -> dict:
     """Every placeholder's value for `draft`, written into `tpl` (blocks and the chart belong to it)."""
     request = draft.request
@@ -174,7 +170,7 @@ def context_for(tpl: DocxTemplate, draft: Draft, *, title: str, report: str) -> 
             SimpleNamespace(
                 title=xml_text(section.title),
                 references=section.references,
-                statuses=_statuses(section.statuses),
+                statuses=documents.statuses_text(section.statuses),
                 items=[_item(item) for item in section.items],
                 activities=[
                     SimpleNamespace(
@@ -227,10 +223,6 @@ def render(template: bytes, draft: Draft, *, title: str, report: str) -> bytes:
 # Checking an uploaded template.
 
 
-def _named(names) -> str:
-    return ", ".join(f"“{name}”" for name in sorted(names))
-
-
 def _suggestion(name: str, known) -> str:
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return _(" (did you mean “%(name)s”?)") % {"name": close[0]} if close else ""
@@ -268,7 +260,8 @@ def check_template(content: bytes) -> None:
             % {"names": ", ".join(lines)}
         )
     try:
-        tpl.render(_sample_context(tpl), jinja_env=_environment(), autoescape=True)
+        sample = context_for(tpl, _sample_draft(), title="—", report="—")
+        tpl.render(sample, jinja_env=_environment(), autoescape=True)
     except UndefinedError as error:
         found = re.search(r"has no attribute '(\w+)'", error.message or "")
         name = found.group(1) if found else (error.message or "")
@@ -282,27 +275,24 @@ def check_template(content: bytes) -> None:
         ) from None
 
 
-def _sample_context(tpl: DocxTemplate) -> dict:
-    """One of everything, so that loops and attributes are tried."""
-    item = SimpleNamespace(reference="1.1", text="—", status="—")
-    section = SimpleNamespace(
+def _sample_draft() -> Draft:
+    """One of everything a draft holds, so that a template's loops and attributes are tried on what a real draft
+    gives them (through `context_for` itself)."""
+    item = Item(pk=0, paragraph="1.1", symbol="A/HRC/1/1", text="—", status=ImplementationStatus.NOT_STARTED)
+    day = timezone.localdate()
+    section = Section(
         title="—",
-        references=["—"],
-        statuses="—",
         items=[item],
-        activities=[SimpleNamespace(title="—", lead="—", status="—", deadline="—")],
-        indicators=[SimpleNamespace(name="—", value="1", unit="—", measured_on="—", baseline="0", target="2")],
+        activities=[ActivityLine(title="—", status_label="—", lead="—", start_date=day, deadline=day)],
+        indicators=[IndicatorLine(name="—", unit="—", value=1, measured_on=day, baseline_value=0, target_value=2)],
     )
-    context = {placeholder.name: "—" for placeholder in PLACEHOLDERS if placeholder.kind in (TEXT, IMAGE)}
-    for name in ("summary_table", "sections_text", "gaps_text"):
-        context[name] = tpl.new_subdoc()
-    context.update(
+    return Draft(
+        request=DraftRequest(mechanism=Mechanism(name="—", acronym="—"), period_start=day, period_end=day),
         sections=[section],
-        totals=[SimpleNamespace(status="—", count="1")],
+        totals=status_counts([item]),
         without_activity=[item],
         without_information=[item],
     )
-    return context
 
 
 # The built-in templates, in the reader's language.

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -196,7 +195,7 @@ def draft_comment(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done.ok:
             messages.success(request, _("Your comment is recorded."))
-            return redirect(f"{reverse('reporting:draft_detail', args=[draft.pk])}#comment-{done.result.pk}")
+            return redirect(done.result.get_absolute_url())
     for error in form.errors.values():
         messages.error(request, " ".join(error))
     return redirect("reporting:draft_detail", draft.pk)
@@ -219,7 +218,7 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The comment is resolved."))
     for error in form.errors.values():
         messages.error(request, " ".join(error))
-    return redirect(f"{reverse('reporting:draft_detail', args=[comment.draft_id])}#comment-{comment.pk}")
+    return redirect(comment.get_absolute_url())
 
 
 @require_POST
@@ -238,6 +237,13 @@ def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 # Templates.
 
+# What reporting/placeholders.html documents.
+PLACEHOLDER_DOCS = {
+    "placeholders": templating.PLACEHOLDERS,
+    "placeholder_help": templating.PLACEHOLDER_HELP,
+    "kind_labels": templating.KIND_LABELS,
+}
+
 
 def template_list(request: HttpRequest) -> HttpResponse:
     """Each report's template (built in, or uploaded), and the placeholders a template may use."""
@@ -248,10 +254,8 @@ def template_list(request: HttpRequest) -> HttpResponse:
         "reporting/templates.html",
         {
             "kinds": [(kind, kind.label, uploaded.get(kind.value)) for kind in ReportKind],
-            "placeholders": templating.PLACEHOLDERS,
-            "placeholder_help": templating.PLACEHOLDER_HELP,
-            "kind_labels": templating.KIND_LABELS,
             "can_manage": permissions.can_manage_report_templates(request.user),
+            **PLACEHOLDER_DOCS,
         },
     )
 
@@ -291,9 +295,7 @@ def template_upload(request: HttpRequest, kind: str) -> HttpResponse:
         {
             "form": form,
             "kind": chosen,
-            "placeholders": templating.PLACEHOLDERS,
-            "placeholder_help": templating.PLACEHOLDER_HELP,
-            "kind_labels": templating.KIND_LABELS,
+            **PLACEHOLDER_DOCS,
         },
     )
 
