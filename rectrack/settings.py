@@ -197,6 +197,11 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "files"))
 PRIVATE_FILES_ROOT = Path(os.environ.get("PRIVATE_FILES_ROOT", DATA_DIR / "private"))
 # Largest attachment accepted (bytes).
 RECTRACK_ATTACHMENT_MAX_BYTES = int(os.environ.get("RECTRACK_ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
+# The suggestion models and the index of similar recommendations: files rebuilt from the database
+# (manage.py train_suggestions, index_recommendations); every application server reads the same folder.
+RECTRACK_MODELS_DIR = Path(os.environ.get("RECTRACK_MODELS_DIR", DATA_DIR / "models"))
+# After each import, a background task suggests labels for what it brought and refreshes that index.
+RECTRACK_SUGGEST_AFTER_IMPORT = envbool("RECTRACK_SUGGEST_AFTER_IMPORT", "true")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

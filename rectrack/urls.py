@@ -19,6 +19,7 @@ urlpatterns = [
     path("requests/", include("rectrack.inquiries.urls")),
     path("statistics/", include("rectrack.statistics.urls")),
     path("reporting/", include("rectrack.reporting.urls")),
+    path("", include("rectrack.suggestions.urls")),
     path("", include("rectrack.collaboration.urls")),
     path("", include("rectrack.portal.urls")),
     path("", include("rectrack.planning.urls")),

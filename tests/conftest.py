@@ -190,3 +190,59 @@ def written_draft(world):
         )  # fmt: skip
         draft_generate(draft)
     return draft
+
+
+def tiny_label_model(world):
+    """A label model in use, trained on the spot on a few dozen synthetic texts for the world's themes and
+    affected persons (the world itself is too small to learn from)."""
+    from rectrack.suggestions import training
+    from rectrack.suggestions.classifiers import SuggestionModel
+    from rectrack.suggestions.models import LabelModel, ModelState
+
+    existing = LabelModel.objects.filter(state=ModelState.READY, file_name="tiny-test-model.joblib").first()
+    if existing and (training.models_dir() / existing.file_name).exists():
+        return existing
+    women = Term.objects.get(vocabulary__slug="uhri-affected-persons-current", label="Women & girls")
+    children = Term.objects.get(vocabulary__slug="uhri-affected-persons-current", label="Children")
+    texts, themes, groups = [], [], []
+    for number in range(20):
+        texts.append(f"Combat violence against women and protect victims of domestic abuse, plan {number}")
+        themes.append((str(world.torture_theme.pk),))
+        groups.append((str(women.pk),))
+        texts.append(f"Ensure inclusive education and school attendance for all children, plan {number}")
+        themes.append((str(world.education_theme.pk),))
+        groups.append((str(children.pk),))
+    model = SuggestionModel()
+    X = model.fit_features(texts)
+    for kind, labels in (("theme", themes), ("affected_persons", groups)):
+        model.fit_head(kind, X, labels)  # confidences by the default curve: too few texts to fit one
+    training.save(model, "tiny-test-model.joblib")
+    return LabelModel.objects.create(
+        state=ModelState.READY, file_name="tiny-test-model.joblib", finished_at=timezone.now(),
+        figures={"theme": {"recommendations": 40, "labels": 2, "held_out": 0, "precision": 1.0, "recall": 1.0,
+                           "micro_f1": 1.0}},
+    )  # fmt: skip
+
+
+def pending_suggestion(world, *, recommendation=None, term=None, confidence: float = 0.8):
+    """A suggestion to review: the education theme for the CEDAW recommendation, which has no theme."""
+    from rectrack.suggestions.models import Suggestion
+
+    return Suggestion.objects.get_or_create(
+        recommendation=recommendation or world.women,
+        term=term or world.education_theme,
+        defaults={"kind": "theme", "confidence": confidence},
+    )[0]
+
+
+def plain_group(world, members=None):
+    """A group of similar recommendations (the education and torture ones), made without linking its members to
+    each other's activities, so that the group has gaps to link."""
+    from rectrack.recommendations.models import Recommendation, RecommendationGroup
+
+    group = RecommendationGroup.objects.filter(title="Children in school").first()
+    if group is None:
+        group = RecommendationGroup.objects.create(title="Children in school")
+        ids = [rec.pk for rec in (members or [world.education, world.torture])]
+        Recommendation.objects.filter(pk__in=ids).update(group=group)
+    return group

@@ -18,3 +18,5 @@ WHITENOISE_USE_FINDERS = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 LANGUAGE_CODE = "en"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Imports in tests do not train models or build indexes; tests/test_suggestions*.py turn it on where they check it.
+RECTRACK_SUGGEST_AFTER_IMPORT = False

@@ -22,7 +22,7 @@ from rectrack.audit.models import AuditEvent
 from rectrack.imports import services as imports
 from rectrack.imports.models import ImportRun, ImportState
 from rectrack.reporting import services as reporting
-from tests.conftest import ROLES, written_draft
+from tests.conftest import ROLES, pending_suggestion, plain_group, tiny_label_model, written_draft
 
 from .test_permissions import _recommendation_form
 
@@ -85,6 +85,45 @@ def _paused(world) -> int:
 
 def _outbox(world) -> int:
     return len(mail.outbox)
+
+
+def _decide_all(world) -> dict:
+    pending_suggestion(world)
+    return {"action": "accept", "apply_to": "all", "query": ""}
+
+
+def _pending_count(world) -> int:
+    from rectrack.suggestions.models import Suggestion
+
+    return Suggestion.objects.filter(state="pending").count()
+
+
+def _suggestion_count(world) -> int:
+    from rectrack.suggestions.models import Suggestion
+
+    return Suggestion.objects.count()
+
+
+def _model_count(world) -> int:
+    from rectrack.suggestions.models import LabelModel
+
+    return LabelModel.objects.count()
+
+
+def _index_count(world) -> int:
+    from rectrack.suggestions.models import SimilarityIndex
+
+    return SimilarityIndex.objects.count()
+
+
+def _with_model(args):
+    """URL arguments, with a trained label model in use first (so that asking for suggestions makes some)."""
+
+    def with_model(world):
+        tiny_label_model(world)
+        return args(world)
+
+    return with_model
 
 
 ADMINISTRATOR = frozenset({Role.ADMINISTRATOR})
@@ -659,6 +698,70 @@ MATRIX: dict[str, Entry] = {
         args=lambda w: [_info_request(w).pk, w.justice.pk], readers=frozenset({Role.FOCAL_POINT}),
         writers=frozenset({Role.FOCAL_POINT}), data=lambda w: {f"recommendation-{w.education.pk}": "Done."},
         note="answer a request for an institution (its focal points)",
+    ),
+    # Suggestions and groups of similar recommendations (the secretariat decides; readers see similar ones)
+    "suggestions:review": Entry(readers=SECRETARIAT, note="review the suggested labels"),
+    "suggestions:decide": Entry(
+        post_only=True, writers=SECRETARIAT, data=_decide_all,
+        note="accept or reject suggested labels in bulk (ticked, or every one the filters show)",
+    ),
+    "suggestions:decide_one": Entry(
+        args=lambda w: [pending_suggestion(w).pk, "accept"], post_only=True, writers=SECRETARIAT,
+        note="accept or reject one suggested label (accepting adds it, recorded as a suggestion)",
+    ),
+    "suggestions:decide_all_for": Entry(
+        args=lambda w: [pending_suggestion(w).recommendation_id, "reject"], post_only=True, writers=SECRETARIAT,
+        effect=_pending_count, note="accept or reject every suggested label of one recommendation",
+    ),
+    "suggestions:suggest_for": Entry(
+        args=_with_model(lambda w: [w.women.pk]), post_only=True, writers=SECRETARIAT, effect=_suggestion_count,
+        note="suggest labels for one recommendation now",
+    ),
+    "suggestions:duplicates": Entry(readers=SECRETARIAT, note="sets of possible duplicates, to group"),
+    "suggestions:settings": Entry(
+        readers=SECRETARIAT, note="Settings › Suggestions: the label model, its figures, the similarity index"
+    ),
+    "suggestions:train": Entry(
+        post_only=True, writers=SECRETARIAT, effect=_model_count, note="train the label model again (a task)"
+    ),
+    "suggestions:suggest_all": Entry(
+        args=_with_model(lambda w: []), post_only=True, writers=SECRETARIAT, effect=_suggestion_count,
+        note="suggest labels for every recommendation lacking them (a task)",
+    ),
+    "suggestions:reindex": Entry(
+        post_only=True, writers=SECRETARIAT, effect=_index_count,
+        note="rebuild the index of similar recommendations (a task)",
+    ),
+    "recommendations:group_list": Entry(note="groups of similar recommendations (a contributor: those it reads)"),
+    "recommendations:group_detail": Entry(
+        args=lambda w: [plain_group(w).pk], readers=NOT_CONTRIBUTOR,
+        note=f"a group: its members and their follow-up plan{SHARED}",
+    ),
+    "recommendations:group_create": Entry(
+        post_only=True, writers=SECRETARIAT,
+        data=lambda w: {"ids": [w.education.pk, w.women.pk], "title": "Education and women"},
+        note="group similar recommendations (they join each other's activities)",
+    ),
+    "recommendations:group_edit": Entry(
+        args=lambda w: [plain_group(w).pk], post_only=True, writers=SECRETARIAT,
+        data=lambda w: {"title": "Renamed", "description": "", "version": plain_group(w).version},
+        note="rename a group, change its note",
+    ),
+    "recommendations:group_add": Entry(
+        args=lambda w: [plain_group(w).pk], post_only=True, writers=SECRETARIAT,
+        data=lambda w: {"references": f"#{w.women.pk}"}, note="add recommendations to a group",
+    ),
+    "recommendations:group_remove": Entry(
+        args=lambda w: [plain_group(w).pk, w.education.pk], post_only=True, writers=SECRETARIAT,
+        note="take a recommendation out of its group",
+    ),
+    "recommendations:group_link": Entry(
+        args=lambda w: [plain_group(w).pk], post_only=True, writers=SECRETARIAT,
+        note="link every member of a group to every activity of the group",
+    ),
+    "recommendations:group_delete": Entry(
+        args=lambda w: [plain_group(w).pk], post_only=True, writers=SECRETARIAT,
+        note="ungroup (the members keep their activities)",
     ),
     "institutions:handover": Entry(
         args=lambda w: [w.justice.pk], readers=SECRETARIAT, writers=SECRETARIAT, data=_handover_form,

@@ -429,3 +429,30 @@ def get_event_for_user(user: User, pk: int, *, write: bool = False) -> Event:
     if (scope is not None and not scope.filter(pk=pk).exists()) or (write and not can_manage_events(user)):
         raise Http404
     return event
+
+
+def can_review_suggestions(user: User) -> bool:
+    """See the labels the model suggests, accept or reject them; ask for suggestions; train the model and
+    rebuild the index of similar recommendations (Settings › Suggestions): the secretariat, who classify."""
+    return can_manage_recommendations(user)
+
+
+def can_group_recommendations(user: User) -> bool:
+    """Group similar recommendations so that one follow-up plan covers them, change and ungroup groups."""
+    return can_manage_recommendations(user)
+
+
+def get_group_for_user(user: User, pk: int, *, write: bool = False):
+    """A group of similar recommendations the user may read (one of its members is readable) and, with
+    `write`, change; else 404."""
+    from rectrack.recommendations.models import RecommendationGroup
+
+    group = get_object_or_404(RecommendationGroup, pk=pk)
+    if write and not can_group_recommendations(user):
+        raise Http404
+    if not (user.is_authenticated and user.is_active):
+        raise Http404
+    scope = recommendation_scope(user)
+    if scope is not None and not scope.filter(group=group).exists():
+        raise Http404
+    return group

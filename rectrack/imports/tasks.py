@@ -4,6 +4,7 @@ from django_tasks import task
 
 from rectrack.imports.models import ImportRun, ImportState
 from rectrack.imports.services import run_execute
+from rectrack.suggestions.tasks import queue_after_import
 
 
 @task()
@@ -11,4 +12,6 @@ def run_import(run_id: int) -> str:
     run = ImportRun.objects.filter(pk=run_id, state=ImportState.QUEUED).first()
     if run is None:  # discarded, or already run
         return "skipped"
-    return run_execute(run).state
+    run = run_execute(run)
+    queue_after_import(run)
+    return run.state

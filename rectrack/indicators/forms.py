@@ -7,8 +7,9 @@ from django.utils.translation import ngettext
 from rectrack.indicators.models import VALUE_DIGITS, Indicator, IndicatorKind
 from rectrack.institutions.models import Institution
 from rectrack.institutions.selectors import institution_choices
-from rectrack.planning.forms import LinkedRecommendationsField, parse_recommendation_references
+from rectrack.planning.forms import LinkedRecommendationsField
 from rectrack.planning.models import Activity, Project, ProjectStatus
+from rectrack.recommendations.selectors import parse_recommendation_references
 from rectrack.taxonomy.models import Term, VocabularyKind
 
 

@@ -5,8 +5,8 @@ from django.utils.translation import ngettext
 
 from rectrack.inquiries.models import InformationRequest
 from rectrack.institutions.models import Institution
-from rectrack.planning.forms import parse_recommendation_references
 from rectrack.planning.models import Activity
+from rectrack.recommendations.selectors import parse_recommendation_references
 
 
 class DateInput(forms.DateInput):

@@ -17,6 +17,8 @@ _SECTIONS = (
     ("collaboration:", "dashboard"),
     ("recommendations:", "recommendations"),
     ("imports:", "recommendations"),
+    ("suggestions:settings", "settings"),
+    ("suggestions:", "recommendations"),
     ("reporting:", "reporting"),
     ("statistics:", "statistics"),
     ("dashboard:settings", "settings"),

@@ -1,5 +1,3 @@
-import re
-
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +9,7 @@ from rectrack.lib.currencies import currency_choices
 from rectrack.planning.models import Activity, ActivityStatus, Project, ProjectStatus
 from rectrack.planning.selectors import project_choices
 from rectrack.recommendations.models import Recommendation
+from rectrack.recommendations.selectors import parse_recommendation_references
 
 
 class LinkedRecommendationsField(forms.ModelMultipleChoiceField):
@@ -32,31 +31,6 @@ class LinkedRecommendationsField(forms.ModelMultipleChoiceField):
     def show_only(self, ids) -> None:
         self.widget.choices = forms.models.ModelChoiceIterator(self)
         self.widget.choices.queryset = self.queryset.filter(pk__in=list(ids))
-
-
-_REFERENCE_RE = re.compile(r"^\s*#?(\d+)\s*$|^\s*(\d+(?:\.\d+)*)\s*[,(]?\s*([A-Za-z][\w./\-() ]*?)\)?\s*$")
-
-
-def parse_recommendation_references(text: str) -> tuple[list[Recommendation], list[str]]:
-    """Recommendations from lines like "121.2 A/HRC/43/15", "121.2 (A/HRC/43/15)" or "#42".
-
-    Returns the recommendations found and the lines that matched none.
-    """
-    found, unknown = [], []
-    for line in [part.strip() for part in re.split(r"[\n;]+", text or "") if part.strip()]:
-        match = _REFERENCE_RE.match(line)
-        recommendation = None
-        if match and match.group(1):
-            recommendation = Recommendation.objects.filter(pk=int(match.group(1))).first()
-        elif match:
-            recommendation = Recommendation.objects.filter(
-                paragraph=match.group(2), document__symbol__iexact=match.group(3).strip()
-            ).first()
-        if recommendation is None:
-            unknown.append(line)
-        else:
-            found.append(recommendation)
-    return found, unknown
 
 
 class ActivityForm(forms.ModelForm):

@@ -198,11 +198,16 @@ def activity_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _initial_links(request: HttpRequest) -> dict:
-    """Recommendation and project to pre-link, from ?recommendation=&project=."""
+    """Recommendations and project to pre-link, from ?recommendation=&project=, or ?group= for every member of a
+    group of similar recommendations."""
     initial = {}
     recommendation = request.GET.get("recommendation", "")
     if recommendation.isdigit() and Recommendation.objects.filter(pk=recommendation).exists():
         initial["recommendations"] = [int(recommendation)]
+    group = request.GET.get("group", "")
+    if group.isdigit():
+        members = Recommendation.objects.filter(group_id=int(group)).values_list("pk", flat=True)
+        initial["recommendations"] = sorted(members)
     project = request.GET.get("project", "")
     if project.isdigit() and Project.objects.filter(pk=project).exists():
         initial["projects"] = [int(project)]

@@ -10,6 +10,7 @@ from rectrack.recommendations.models import (
     Document,
     ImplementationStatus,
     Recommendation,
+    RecommendationGroup,
     RecommendationKind,
     UprPosition,
 )
@@ -29,6 +30,9 @@ def _terms(kind: str, **filters):
 UPR_CYCLES = [(str(n), _("Cycle %(number)d") % {"number": n}) for n in range(1, 6)]
 
 
+MEANING = "meaning"
+
+
 class RecommendationFilterForm(forms.Form):
     """The filters of the recommendations list; read with lib.filters.clean_leniently.
 
@@ -37,6 +41,15 @@ class RecommendationFilterForm(forms.Form):
     """
 
     q = forms.CharField(label=_("Search"), required=False, max_length=10_000)
+    mode = forms.ChoiceField(
+        label=_("Find"),
+        required=False,
+        choices=[("", _("these words")), (MEANING, _("what these words mean, in other words too"))],
+        widget=forms.RadioSelect(attrs={"class": "inline"}),
+    )
+    group = forms.IntegerField(
+        label=_("Group of similar recommendations"), required=False, min_value=1, widget=forms.HiddenInput
+    )
     mechanism = forms.MultipleChoiceField(label=_("Mechanism"), required=False)
     symbol = forms.CharField(label=_("Document symbol"), required=False, max_length=100)
     cycle = forms.TypedMultipleChoiceField(label=_("UPR cycle"), choices=UPR_CYCLES, coerce=int, required=False)
@@ -297,3 +310,20 @@ class BulkForm(forms.Form):
             if not cleaned.get(name):
                 self.add_error(name, _("This field is required for the change you chose."))
         return cleaned
+
+
+class GroupForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = RecommendationGroup
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class GroupAddForm(forms.Form):
+    references = forms.CharField(
+        label=_("Add recommendations"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: paragraph and document symbol, for example “121.2 A/HRC/43/15”, or #id."),
+    )

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -172,6 +173,26 @@ def reference_for(pk: int, paragraph: str, symbol: str) -> str:
     return paragraph or symbol or f"#{pk}"
 
 
+class RecommendationGroup(Tracked):
+    """Recommendations that ask the same thing (the same ask from many States, or repeated by another mechanism
+    or in the next cycle), followed up by one plan: the group's activities implement every member. Members stay
+    recommendations of their own, listed, counted and reported as such."""
+
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("group of similar recommendations")
+        verbose_name_plural = _("groups of similar recommendations")
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:group_detail", args=[self.pk])
+
+
 class Recommendation(Tracked):
     # UN-side fields: set by import or entry, refreshed by a newer export.
     mechanism = models.ForeignKey(
@@ -265,6 +286,10 @@ class Recommendation(Tracked):
         choices=ImplementationStatus.choices,
         default=ImplementationStatus.NOT_STARTED,
     )
+    group = models.ForeignKey(
+        RecommendationGroup, verbose_name=_("group of similar recommendations"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="members",
+    )  # fmt: skip
     publication = publication_field()
 
     class Meta:

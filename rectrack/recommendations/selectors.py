@@ -1,12 +1,25 @@
 """Reading recommendations: search, filters, sorting, and detail."""
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, CharField, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
@@ -19,6 +32,7 @@ from rectrack.recommendations.models import (
     ImplementationStatus,
     Mechanism,
     Recommendation,
+    RecommendationGroup,
     StatusChange,
 )
 from rectrack.recommendations.search import apply_search, count_matches, ranked_ids, ranked_page
@@ -59,6 +73,9 @@ class RecommendationFilters:
     statuses: list[str] = field(default_factory=list)
     date_from: date | None = None
     date_to: date | None = None
+    groups: list[int] = field(default_factory=list)  # groups of similar recommendations
+    # Search by meaning (the index of similar recommendations) rather than by the words of the text.
+    meaning: bool = False
 
 
 def _with_terms(queryset: QuerySet, relation: str, term_ids) -> QuerySet:
@@ -108,6 +125,8 @@ def facet_filter(filters: RecommendationFilters, queryset: QuerySet | None = Non
         queryset = _with_terms(queryset, "sdgs", [*filters.sdg_goals, *targets])
     if filters.sdg_targets:
         queryset = _with_terms(queryset, "sdgs", filters.sdg_targets)
+    if filters.groups:
+        queryset = queryset.filter(group_id__in=filters.groups)
     if filters.projects:
         through = Project.recommendations.through
         queryset = queryset.filter(
@@ -182,14 +201,48 @@ class RecommendationResults:
         return [rows[pk] for pk in ids if pk in rows]
 
 
+class MeaningResults(RecommendationResults):
+    """A search by meaning: the recommendations the index finds about the query (best first, at most
+    suggestions.index.SEARCH_LIMIT), among those the filters allow; sorted by date when asked."""
+
+    def __init__(self, candidates: QuerySet, search: ParsedQuery, sort: str, found: list[int]):
+        super().__init__(candidates, parse_search_query(""), sort)
+        self.search = search
+        allowed = set(candidates.filter(pk__in=found).values_list("pk", flat=True)) if found else set()
+        self._ranked = [pk for pk in found if pk in allowed]
+        self.queryset = candidates.filter(pk__in=self._ranked)
+        if sort in (Sort.NEWEST, Sort.OLDEST):
+            ordered = self.queryset.order_by(*ORDERINGS[sort])
+            self._ranked = list(ordered.values_list("id", flat=True))
+        self._count = len(self._ranked)
+
+    @property
+    def too_many_to_rank(self) -> bool:
+        return False
+
+
+def meaning_available() -> bool:
+    from rectrack.suggestions import index
+
+    return index.active() is not None
+
+
 def search_recommendations(
     filters: RecommendationFilters, sort: str | None = None, *, within: QuerySet | None = None
 ) -> RecommendationResults:
     """Recommendations matching `filters`, sorted; relevance first for a search.
 
     `within` narrows the search to a set the reader may see (the published
-    recommendations on the portal, what is shared with a contributor).
+    recommendations on the portal, what is shared with a contributor). A search by meaning
+    (`filters.meaning`) asks the index of similar recommendations; without an index it searches the words.
     """
+    if filters.meaning and filters.search.raw.strip() and meaning_available():
+        from rectrack.suggestions import index
+
+        if sort not in (Sort.RELEVANCE, Sort.NEWEST, Sort.OLDEST):
+            sort = Sort.RELEVANCE
+        found = [pk for pk, _score in index.search(filters.search.raw)]
+        return MeaningResults(facet_filter(filters, within), filters.search, sort, found)
     if sort not in (Sort.RELEVANCE, Sort.NEWEST, Sort.OLDEST):
         sort = None
     if sort == Sort.RELEVANCE and filters.search.include is None:
@@ -209,7 +262,7 @@ def recommendation_detail(
     projects = Project.objects.all() if projects is None else projects
     activities = Activity.objects.all() if activities is None else activities
     return (
-        Recommendation.objects.select_related("document__country", "mechanism", "lead_institution")
+        Recommendation.objects.select_related("document__country", "mechanism", "lead_institution", "group")
         .prefetch_related(
             Prefetch("themes", queryset=Term.objects.select_related("vocabulary").order_by("label")),
             Prefetch("affected_persons", queryset=Term.objects.select_related("vocabulary").order_by("label")),
@@ -222,6 +275,70 @@ def recommendation_detail(
         )
         .get(pk=pk)
     )
+
+
+_REFERENCE_RE = re.compile(r"^\s*#?(\d+)\s*$|^\s*(\d+(?:\.\d+)*)\s*[,(]?\s*([A-Za-z][\w./\-() ]*?)\)?\s*$")
+
+
+def parse_recommendation_references(text: str) -> tuple[list[Recommendation], list[str]]:
+    """Recommendations from lines like "121.2 A/HRC/43/15", "121.2 (A/HRC/43/15)" or "#42".
+
+    Returns the recommendations found and the lines that matched none.
+    """
+    found, unknown = [], []
+    for line in [part.strip() for part in re.split(r"[\n;]+", text or "") if part.strip()]:
+        match = _REFERENCE_RE.match(line)
+        recommendation = None
+        if match and match.group(1):
+            recommendation = Recommendation.objects.filter(pk=int(match.group(1))).first()
+        elif match:
+            recommendation = Recommendation.objects.filter(
+                paragraph=match.group(2), document__symbol__iexact=match.group(3).strip()
+            ).first()
+        if recommendation is None:
+            unknown.append(line)
+        else:
+            found.append(recommendation)
+    return found, unknown
+
+
+def groups_list(*, within: QuerySet | None = None) -> list:
+    """Groups of similar recommendations with `.member_count` (members the reader may read), newest first; only
+    the groups with a member the reader may read."""
+    members = Recommendation.objects.filter(group__isnull=False)
+    if within is not None:
+        members = members.filter(pk__in=within.values("pk"))
+    counts = dict(members.values("group_id").annotate(n=Count("id")).order_by().values_list("group_id", "n"))
+    groups = list(RecommendationGroup.objects.filter(pk__in=list(counts)).order_by("-created_at", "-id"))
+    for group in groups:
+        group.member_count = counts[group.pk]
+    return groups
+
+
+def group_members(group: RecommendationGroup, *, within: QuerySet | None = None) -> list[Recommendation]:
+    members = list_queryset().filter(group=group).order_by(*ORDERINGS[Sort.OLDEST])
+    if within is not None:
+        members = members.filter(pk__in=within.values("pk"))
+    return list(members)
+
+
+def group_activities(group, members: list[Recommendation], *, within: QuerySet | None = None) -> tuple[list, int]:
+    """The activities of a group (those of any member), each with `.missing`: how many members it does not yet
+    implement; and how many links are missing in all."""
+    through = Activity.recommendations.through
+    links = through.objects.filter(recommendation_id__in=[rec.pk for rec in members])
+    linked: dict[int, set[int]] = {}
+    for activity_id, recommendation_id in links.values_list("activity_id", "recommendation_id"):
+        linked.setdefault(activity_id, set()).add(recommendation_id)
+    activities = Activity.objects.filter(pk__in=list(linked)).select_related("lead_institution").order_by("deadline")
+    if within is not None:
+        activities = activities.filter(pk__in=within.values("pk"))
+    found = list(activities)
+    gaps = 0
+    for activity in found:
+        activity.missing = len(members) - len(linked[activity.pk])
+        gaps += activity.missing
+    return found, gaps
 
 
 FILTER_CHOICES_SECONDS = 300

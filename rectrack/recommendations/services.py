@@ -11,7 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectrack.audit.models import Action
-from rectrack.audit.services import bulk_link, bulk_set, create_tracked, record_event, record_events, save_tracked
+from rectrack.audit.services import (
+    bulk_link,
+    bulk_set,
+    bump_versions,
+    create_tracked,
+    record_deletion,
+    record_event,
+    record_events,
+    save_tracked,
+)
 from rectrack.lib.countries import iso3_for_name
 from rectrack.recommendations.models import (
     Country,
@@ -317,3 +326,142 @@ def recommendations_change_status(
             ) from error
         count += 1
     return count
+
+
+# Groups of similar recommendations -------------------------------------------
+
+
+def _link_to_group_activities(group, recommendations: list[Recommendation], actor) -> int:
+    """Link each of `recommendations` to every activity of the group's other members (one plan covers the group);
+    returns how many links were added. Each activity that gains recommendations gets a history entry."""
+    from rectrack.planning.models import Activity
+
+    members = list(group.members.values_list("pk", flat=True))
+    through = Activity.recommendations.through
+    activities = set(through.objects.filter(recommendation_id__in=members).values_list("activity_id", flat=True))
+    if not activities:
+        return 0
+    present = set(
+        through.objects.filter(activity_id__in=activities, recommendation_id__in=[r.pk for r in recommendations])
+        .values_list("activity_id", "recommendation_id")
+    )  # fmt: skip
+    missing = [
+        (activity, rec)
+        for activity in sorted(activities)
+        for rec in recommendations
+        if (activity, rec.pk) not in present
+    ]
+    if not missing:
+        return 0
+    through.objects.bulk_create([through(activity_id=activity, recommendation_id=rec.pk) for activity, rec in missing])
+    by_activity: dict[int, list[str]] = {}
+    for activity, rec in missing:
+        by_activity.setdefault(activity, []).append(rec.reference)
+    changed = bump_versions(Activity.objects.only("pk", "version", "title"), sorted(by_activity))
+    record_events(
+        actor=actor,
+        instances=changed,
+        action=Action.UPDATED,
+        changes_for=lambda activity: {"recommendations": {"added": sorted(by_activity[activity.pk]), "removed": []}},
+    )
+    return len(missing)
+
+
+def _join(group, recommendations: list[Recommendation], actor) -> int:
+    joining = [rec for rec in recommendations if rec.group_id != group.pk]
+    if not joining:
+        return 0
+    before = {rec.pk: str(rec.group) if rec.group_id else None for rec in joining}
+    Recommendation.objects.filter(pk__in=list(before)).update(group=group)
+    changed = bump_versions(_READ_BACK, sorted(before))
+    record_events(
+        actor=actor,
+        instances=changed,
+        action=Action.UPDATED,
+        changes_for=lambda rec: {"group": {"old": before[rec.pk], "new": str(group)}},
+    )
+    record_event(
+        actor=actor,
+        instance=group,
+        action=Action.UPDATED,
+        changes={"members": {"added": sorted(rec.reference for rec in joining), "removed": []}},
+    )
+    return len(joining)
+
+
+@transaction.atomic
+def group_create(*, title: str, recommendations: Iterable[Recommendation], actor, description: str = ""):
+    """Group recommendations that ask the same thing. A recommendation in another group moves to this one;
+    the members are linked to every activity any of them has, so that one plan covers them all."""
+    from rectrack.recommendations.models import RecommendationGroup
+
+    recommendations = list(recommendations)
+    if len(recommendations) < 2:
+        raise ValidationError(_("A group needs at least two recommendations."))
+    group = create_tracked(
+        model=RecommendationGroup, actor=actor, fields={"title": title.strip(), "description": description.strip()}
+    )
+    old_groups = {rec.group_id for rec in recommendations if rec.group_id}
+    _join(group, recommendations, actor)
+    _link_to_group_activities(group, recommendations, actor)
+    _delete_emptied(old_groups, actor)
+    return group
+
+
+@transaction.atomic
+def group_add(*, group, recommendations: Iterable[Recommendation], actor) -> int:
+    """Add recommendations to a group; they join the group's activities. Returns how many joined."""
+    recommendations = list(recommendations)
+    old_groups = {rec.group_id for rec in recommendations if rec.group_id and rec.group_id != group.pk}
+    joined = _join(group, recommendations, actor)
+    _link_to_group_activities(group, list(group.members.all()), actor)
+    _delete_emptied(old_groups, actor)
+    return joined
+
+
+@transaction.atomic
+def group_link_activities(*, group, actor) -> int:
+    """Link every member to every activity of the group (after activities were linked to one member only)."""
+    return _link_to_group_activities(group, list(group.members.all()), actor)
+
+
+@transaction.atomic
+def group_remove(*, group, recommendation: Recommendation, actor) -> bool:
+    """Take a recommendation out of its group (it keeps its activities). A group left with one member is
+    deleted, the member leaving it too."""
+    if recommendation.group_id != group.pk:
+        return False
+    save_tracked(instance=recommendation, actor=actor, fields={"group": None})
+    record_event(
+        actor=actor, instance=group, action=Action.UPDATED,
+        changes={"members": {"added": [], "removed": [recommendation.reference]}},
+    )  # fmt: skip
+    _delete_emptied({group.pk}, actor)
+    return True
+
+
+def _delete_emptied(group_ids: set[int], actor) -> None:
+    from rectrack.recommendations.models import RecommendationGroup
+
+    for group in RecommendationGroup.objects.filter(pk__in=group_ids):
+        members = list(group.members.all())
+        if len(members) < 2:
+            group_delete(group=group, actor=actor)
+
+
+@transaction.atomic
+def group_update(*, group, actor, expected_version: int | None = None, **fields: Any) -> dict:
+    return save_tracked(instance=group, actor=actor, fields=fields, expected_version=expected_version)
+
+
+@transaction.atomic
+def group_delete(*, group, actor) -> None:
+    """Ungroup: the members stay, each with its activities; the history keeps the group's name and members."""
+    members = list(group.members.select_related("document"))
+    for rec in members:
+        save_tracked(instance=rec, actor=actor, fields={"group": None})
+    record_deletion(
+        actor=actor, instance=group, fields=["title", "description"],
+        also={"members": {"added": [], "removed": sorted(rec.reference for rec in members)}},
+    )  # fmt: skip
+    group.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectrack.recommendations import views
+from rectrack.recommendations import groups, views
 
 app_name = "recommendations"
 urlpatterns = [
@@ -9,6 +9,14 @@ urlpatterns = [
     path("bulk/", views.recommendation_bulk, name="bulk"),
     path("export.<slug:fmt>", views.recommendation_export, name="export"),
     path("thematic-matrix.<slug:fmt>", views.thematic_matrix, name="matrix"),
+    path("groups/", groups.group_list, name="group_list"),
+    path("groups/new/", groups.group_create, name="group_create"),
+    path("groups/<int:pk>/", groups.group_detail, name="group_detail"),
+    path("groups/<int:pk>/edit/", groups.group_edit, name="group_edit"),
+    path("groups/<int:pk>/add/", groups.group_add, name="group_add"),
+    path("groups/<int:pk>/remove/<int:recommendation_pk>/", groups.group_remove, name="group_remove"),
+    path("groups/<int:pk>/link/", groups.group_link, name="group_link"),
+    path("groups/<int:pk>/delete/", groups.group_delete, name="group_delete"),
     path("<int:pk>/", views.recommendation_detail, name="detail"),
     path("<int:pk>/edit/", views.recommendation_edit, name="edit"),
     path("<int:pk>/status/", views.recommendation_status, name="status"),

@@ -25,6 +25,7 @@ from rectrack.planning.models import Activity, Project
 from rectrack.portal.panels import publication_panel
 from rectrack.recommendations import exports, selectors, services, thematic
 from rectrack.recommendations.forms import (
+    MEANING,
     AssignToProjectForm,
     BulkForm,
     RecommendationFilterForm,
@@ -33,7 +34,13 @@ from rectrack.recommendations.forms import (
     StatusOnForm,
     TranslationForm,
 )
-from rectrack.recommendations.models import ImplementationStatus, Recommendation, suggested_status
+from rectrack.recommendations.models import (
+    ImplementationStatus,
+    Recommendation,
+    RecommendationGroup,
+    suggested_status,
+)
+from rectrack.suggestions import selectors as suggestion_selectors
 
 
 def _filters_from(cleaned: dict) -> selectors.RecommendationFilters:
@@ -54,6 +61,8 @@ def _filters_from(cleaned: dict) -> selectors.RecommendationFilters:
         statuses=cleaned["status"],
         date_from=cleaned["date_from"],
         date_to=cleaned["date_to"],
+        groups=[cleaned["group"]] if cleaned.get("group") else [],
+        meaning=cleaned.get("mode") == MEANING,
     )
 
 
@@ -79,18 +88,30 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
             )
             % {"limit": f"{selectors.RANKING_LIMIT:,}"}
         )
+    if filters.meaning and filters.search.raw.strip() and not isinstance(results, selectors.MeaningResults):
+        notes.append(
+            _(
+                "Searching by meaning needs the index of similar recommendations, which is not built yet "
+                "(Settings › Suggestions): these are the recommendations with the words."
+            )
+        )
+    group = None
+    if filters.groups:
+        group = RecommendationGroup.objects.filter(pk=filters.groups[0]).first()
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "recommendations/list.html",
         {
+            "group": group,
+            "meaning": isinstance(results, selectors.MeaningResults),
             "form": form,
             "page": page,
             "notes": notes + filters.search.notes,
             "ranked": results.sort == selectors.Sort.RELEVANCE and not results.too_many_to_rank,
             "query_string": query.urlencode(),
-            "has_filters": any(v for k, v in cleaned.items() if k not in ("q", "sort")),
+            "has_filters": any(v for k, v in cleaned.items() if k not in ("q", "sort", "mode")),
             "can_manage": permissions.can_manage_recommendations(request.user),
             "can_import": permissions.can_import(request.user),
             "bulk_form": BulkForm() if permissions.can_manage_recommendations(request.user) else None,
@@ -209,6 +230,7 @@ def recommendation_detail(request: HttpRequest, pk: int, status_form: StatusChan
     if on_form.is_bound and on_form.is_valid():
         status_then = selectors.status_on(recommendation, on_form.cleaned_data["on"])
     suggested = suggested_status([activity.status for activity in recommendation.activities.all()])
+    can_review = permissions.can_review_suggestions(user)
     return render(
         request,
         "recommendations/detail.html",
@@ -227,6 +249,10 @@ def recommendation_detail(request: HttpRequest, pk: int, status_form: StatusChan
             "can_manage": can_manage,
             "can_create_activity": permissions.can_create_activities(user),
             "indicators": linked_indicators(recommendation) if permissions.can_read_indicators(user) else None,
+            "label_suggestions": suggestion_selectors.pending_for(recommendation) if can_review else None,
+            "can_review": can_review,
+            "similar": suggestion_selectors.similar_to(recommendation, within=permissions.recommendation_scope(user)),
+            "can_group": permissions.can_group_recommendations(user),
         },
     )
 

@@ -54,6 +54,43 @@ class _Features:
         ).tocsr()
 
 
+def fit_label_columns(X, Y, *, C: float = 0.5) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """One linear SVM per column of the label matrix `Y`, its positives weighted by the square root of how much
+    rarer they are; returns the weights (features x labels, small ones dropped so they keep as a sparse matrix)
+    and the intercepts. A column with no positive (or no negative) example never scores above -10."""
+    weights = np.zeros((X.shape[1], Y.shape[1]), dtype=np.float32)
+    intercepts = np.full(Y.shape[1], -10.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for column in range(Y.shape[1]):
+            target = Y[:, column]
+            target = (target.toarray() if sparse.issparse(target) else np.asarray(target)).ravel()
+            positives = int(target.sum())
+            if 0 < positives < len(target):
+                balance = {1: ((len(target) - positives) / positives) ** 0.5, 0: 1.0}
+                svm = LinearSVC(C=C, class_weight=balance).fit(X, target)
+                weights[:, column] = svm.coef_[0]
+                intercepts[column] = svm.intercept_[0]
+    # Weights this small change no score by more than a few thousandths; dropping them makes the model a
+    # tenth of its size.
+    weights[np.abs(weights) < PRUNE_BELOW] = 0.0
+    return sparse.csr_matrix(weights), intercepts
+
+
+PRUNE_BELOW = 1e-3
+
+
+def choose_labels(scores: np.ndarray, threshold: float, *, at_most: int | None = None) -> np.ndarray:
+    """The labels chosen from each row of scores: those above `threshold` (the best `at_most` of them), and at
+    least the best one."""
+    chosen = scores > threshold
+    if at_most is not None and scores.shape[1] > at_most:
+        cut = -np.sort(-scores, axis=1)[:, at_most - 1 : at_most]
+        chosen &= scores >= cut
+    chosen[np.arange(len(scores)), scores.argmax(axis=1)] = True
+    return chosen
+
+
 class IssueModel:
     """Multi-label suggestions with a score per label (above `THRESHOLD`: suggested)."""
 
@@ -67,19 +104,9 @@ class IssueModel:
 
     def fit(self, texts: list[str], labels: list[tuple[str, ...]]) -> "IssueModel":
         self.features = _Features()
-        self.binarizer = MultiLabelBinarizer()
-        X, Y = self.features.fit_transform(texts), self.binarizer.fit_transform(labels)
-        self.models = []
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            for column in range(Y.shape[1]):
-                target = Y[:, column]
-                positives = int(target.sum())
-                if 0 < positives < len(target):
-                    weights = {1: ((len(target) - positives) / positives) ** 0.5, 0: 1.0}
-                    self.models.append(LinearSVC(C=self.C, class_weight=weights).fit(X, target))
-                else:
-                    self.models.append(None)
+        self.binarizer = MultiLabelBinarizer(sparse_output=True)
+        X, Y = self.features.fit_transform(texts), self.binarizer.fit_transform(labels).tocsc()
+        self.weights, self.intercepts = fit_label_columns(X, Y, C=self.C)
         return self
 
     @property
@@ -87,17 +114,10 @@ class IssueModel:
         return list(self.binarizer.classes_)
 
     def scores(self, texts: list[str]) -> np.ndarray:
-        X = self.features.transform(texts)
-        scores = np.full((X.shape[0], len(self.models)), -10.0)
-        for column, model in enumerate(self.models):
-            if model is not None:
-                scores[:, column] = model.decision_function(X)
-        return scores
+        return np.asarray((self.features.transform(texts) @ self.weights).todense()) + self.intercepts
 
     def predict(self, texts: list[str]) -> list[tuple[str, ...]]:
-        scores = self.scores(texts)
-        chosen = scores > self.THRESHOLD
-        chosen[np.arange(len(scores)), scores.argmax(axis=1)] = True  # at least the best label
+        chosen = choose_labels(self.scores(texts), self.THRESHOLD)
         return [tuple(label for label, on in zip(self.labels, row, strict=True) if on) for row in chosen]
 
 
@@ -145,3 +165,69 @@ class BaselineActionModel:
 
     def predict(self, texts: list[str]) -> list[str]:
         return list(self.model.predict(self.vectorizer.transform(texts)))
+
+
+class Head:
+    """The labels of one vocabulary kind: weights over the shared features, the threshold above which a label is
+    suggested, and the logistic curve that turns a score into a confidence (fitted on held-out scores)."""
+
+    def __init__(self, labels: list[str], weights: sparse.csr_matrix, intercepts: np.ndarray):
+        self.labels = labels
+        self.weights = weights
+        self.intercepts = intercepts
+        self.slope, self.offset = 2.0, 0.0
+
+    def scores(self, X) -> np.ndarray:
+        return np.asarray((X @ self.weights).todense()) + self.intercepts
+
+    def calibrate(self, scores: np.ndarray, gold: np.ndarray) -> None:
+        """Fit confidence = 1 / (1 + exp(-(slope * score + offset))) to whether each label was right."""
+        from sklearn.linear_model import LogisticRegression
+
+        flat, truth = scores.ravel(), gold.ravel().astype(int)
+        if 0 < truth.sum() < len(truth):
+            curve = LogisticRegression(C=10.0).fit(flat.reshape(-1, 1), truth)
+            self.slope, self.offset = float(curve.coef_[0][0]), float(curve.intercept_[0])
+
+    def confidence(self, scores: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(self.slope * scores + self.offset)))
+
+
+class SuggestionModel:
+    """The product's label model: the word and character features of `IssueModel`, fitted once on every text it
+    learns from, and one `Head` per vocabulary kind (themes, affected persons, SDGs)."""
+
+    THRESHOLD = IssueModel.THRESHOLD
+    AT_MOST = 6  # labels suggested per recommendation and kind
+
+    def __init__(self):
+        self.heads: dict[str, Head] = {}
+
+    def fit_features(self, texts: list[str]):
+        self.features = _Features()
+        return self.features.fit_transform(texts)
+
+    def fit_head(self, kind: str, X, labels: list[tuple[str, ...]], *, C: float = 0.5) -> Head:
+        binarizer = MultiLabelBinarizer(sparse_output=True)
+        Y = binarizer.fit_transform(labels).tocsc()
+        weights, intercepts = fit_label_columns(X, Y, C=C)
+        head = self.heads[kind] = Head([str(label) for label in binarizer.classes_], weights, intercepts)
+        return head
+
+    def transform(self, texts: list[str]):
+        return self.features.transform(texts)
+
+    def suggest(self, kind: str, X) -> list[list[tuple[str, float]]]:
+        """For each row of features, the labels of `kind` to suggest with their confidence, most confident first."""
+        head = self.heads.get(kind)
+        if head is None or X.shape[0] == 0:
+            return [[] for _ in range(X.shape[0])]
+        scores = head.scores(X)
+        chosen = choose_labels(scores, self.THRESHOLD, at_most=self.AT_MOST)
+        confidence = head.confidence(scores)
+        found = []
+        for row in range(scores.shape[0]):
+            columns = np.flatnonzero(chosen[row])
+            columns = columns[np.argsort(-scores[row, columns])]
+            found.append([(head.labels[column], float(confidence[row, column])) for column in columns])
+        return found

@@ -15,6 +15,7 @@ from rectrack.imports.records import FileRejected
 from rectrack.imports.services import import_path, report_path
 from rectrack.imports.spreadsheets import remembered_mapping
 from rectrack.instance import selectors as instance
+from rectrack.suggestions.tasks import queue_after_import
 
 
 class Progress:
@@ -103,6 +104,7 @@ class Command(BaseCommand):
             on_progress=Progress(self.stderr, interactive),
         )
         self._summary(run, countries)
+        queue_after_import(run)
         if options["report"] and run.rejected:
             options["report"].write_bytes(report_path(run).read_bytes())
         if run.state == ImportState.FAILED:
