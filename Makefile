@@ -8,7 +8,7 @@ PORT ?= 8000
 BENCH_N ?= 260000
 UV ?= $(shell command -v uv || echo $(abspath $(BIN))/uv)
 
-.PHONY: demo test lint format bench bench-import bench-weight install install-dev lock clean
+.PHONY: demo test lint format bench bench-import bench-weight bench-suggestions install install-dev lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ bench: install-dev
 ## Import a generated $(BENCH_N)-annotation UHRI JSON export twice, on SQLite and PostgreSQL
 bench-import: install-dev
 	$(BIN)/python bench/import_bench.py --count $(BENCH_N)
+
+## Train, classify and index $(BENCH_N) recommendations; time one suggestion, similar ones, search by meaning
+bench-suggestions: install-dev
+	$(BIN)/python bench/suggestions_bench.py --count $(BENCH_N)
 
 ## What a browser downloads for each main page (demo data, Chromium); writes bench/results/page-weight-*.json
 bench-weight: install-dev

@@ -163,8 +163,9 @@ def _empty_cache():
 
 @pytest.fixture(autouse=True)
 def _private_files(tmp_path, settings):
-    """Each test keeps its attachments in its own folder."""
+    """Each test keeps its attachments, label models and similarity indexes in its own folders."""
     settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    settings.RECTRACK_MODELS_DIR = tmp_path / "models"
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from rectrack.accounts.models import Role
 from rectrack.imports.models import ImportRun, ImportState
 
-from .conftest import IN_CI, ROLES, written_draft
+from .conftest import IN_CI, ROLES, plain_group, tiny_label_model, written_draft
 from .test_browser import browser, live_world, shot  # noqa: F401 (fixtures)
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -232,7 +232,26 @@ def _pages(world, role) -> list[str]:
         ]
     if role == Role.FOCAL_POINT:
         pages.append(reverse("inquiries:answer", args=[request, world.justice.pk]))
+    # Suggestions and similar recommendations: a suggestion to review, the index built, a group.
+    group = _suggestions_and_groups(world)
+    pages.append(reverse("recommendations:group_list"))
+    if role != Role.CONTRIBUTOR:
+        pages += [reverse("recommendations:group_detail", args=[group.pk]),
+                  reverse("recommendations:detail", args=[world.women.pk])]  # fmt: skip
+    if role in SECRETARIAT:
+        pages += [reverse("suggestions:review"), reverse("suggestions:settings"), reverse("suggestions:duplicates"),
+                  reverse("recommendations:list") + "?q=violence&mode=meaning"]  # fmt: skip
     return pages
+
+
+def _suggestions_and_groups(world):
+    from rectrack.suggestions import services as suggestions
+
+    if suggestions.active_model() is None:
+        tiny_label_model(world)
+        suggestions.suggest()
+        suggestions.index_run(rebuild=True)
+    return plain_group(world)
 
 
 def _public_pages(world) -> list[str]:

@@ -119,3 +119,94 @@ def test_on_real_sessions_the_model_beats_the_baseline_for_the_action_category()
     _summary, figures = _run("--train", path, "--train-sessions", "1-7", "--test", path, "--test-sessions", "8-9",
                              "--task", "action")  # fmt: skip
     assert figures["test"] == 4158 and figures["macro_f1"] > figures["baseline"]["macro_f1"]
+
+
+THEMATIC = "ohchr-upr-thematic-lists/docx/"
+OLDER_LISTS = [
+    "China_UPR17_2013_Matrix_recommendations_2013.docx",
+    "China_UPR31_2018_Matrix_recommendations_2018.docx",
+    "UPR20__Slovenia_ThematicListRecommendations_E.docx",
+    "UPR34_Slovenia_Thematic_list_of_Recommendations.docx",
+]
+LATEST_LIST = "upr48-slovenia-thematic-list-of-recommendatio.docx"
+
+
+@pytest.mark.parametrize(
+    ("kind", "label", "current"),
+    [
+        ("theme", "A12 Acceptance of international norms", "Ratification of & accession to international instruments"),
+        ("theme", "Acceptance of international norms", "Ratification of & accession to international instruments"),
+        ("theme", "D25 Prohibition of torture and cruel, inhuman or degrading treatment",
+         "Prohibition of torture & ill-treatment (including cruel, inhuman or degrading treatment)"),
+        ("theme", "B32 Racial discrimination", "Racial discrimination"),
+        ("theme", "S Sustainable Development Goal implementation", "2030 Agenda & other voluntary commitments"),
+        ("theme", "A6 Context, statistics, budget, civil society", None),
+        ("affected_persons", "women", "Women & girls"),
+        ("affected_persons", "general", None),
+        ("sdg", "S16 SDG 16 - peace, justice and strong institutions", "16"),
+        ("sdg", "16 - PEACE, JUSTICE AND STRONG INSTITUTIONS", "16"),
+        ("sdg", "5.2 - Eliminate all forms of violence against women", "5"),
+    ],
+)  # fmt: skip
+def test_older_uhri_labels_are_read_as_the_current_ones(kind, label, current):
+    from rectrack.suggestions.labelled import current_label
+
+    assert current_label(kind, label) == current
+
+
+def test_the_crosswalk_maps_only_to_labels_of_the_current_vocabularies():
+    import yaml
+
+    from rectrack.suggestions.labelled import CROSSWALK, _current_labels
+
+    crosswalk = yaml.safe_load(CROSSWALK.read_text(encoding="utf-8"))
+    folder = CROSSWALK.parent.parent.parent / "taxonomy" / "data" / "uhri"
+    for kind, filename in (("themes", "themes-current.txt"), ("affected_persons", "affected-persons-current.txt")):
+        current = set(folder.joinpath(filename).read_text(encoding="utf-8").splitlines())
+        assert {value for value in crosswalk[kind].values() if value} <= current, kind
+    assert _current_labels("theme")
+
+
+def test_a_task_given_the_wrong_kind_of_file_says_so(tmp_path):
+    path = _synthetic(tmp_path / "upr.csv", [1])
+    with pytest.raises(CommandError, match="reads OHCHR thematic lists"):
+        _run("--train", str(path), "--test", str(path), "--task", "themes")
+    with pytest.raises(CommandError, match="needs --train files"):
+        _run("--test", str(path), "--task", "issues")
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("task", ["themes", "affected"])
+def test_on_the_latest_thematic_list_the_model_beats_the_baseline_across_taxonomy_versions(task):
+    train = [str(shared_data(THEMATIC + name)) for name in OLDER_LISTS]
+    _summary, figures = _run("--train", *train, "--test", str(shared_data(THEMATIC + LATEST_LIST)), "--task", task)
+    assert figures["test"] == 254
+    assert (
+        figures["micro_f1"] > figures["baseline"]["micro_f1"] and figures["macro_f1"] > figures["baseline"]["macro_f1"]
+    )
+
+
+@pytest.mark.shared_data
+def test_sdg_goals_are_learnt_from_the_lists_that_have_them():
+    train = [str(shared_data(THEMATIC + name)) for name in OLDER_LISTS[1:4:2]]  # China 2018, Slovenia 2019
+    _summary, figures = _run("--train", *train, "--test", str(shared_data(THEMATIC + LATEST_LIST)), "--task", "sdg")
+    assert figures["train"] == 499 and figures["micro_f1"] > figures["baseline"]["micro_f1"]
+
+
+@pytest.mark.shared_data
+def test_joint_recommendations_split_per_state_land_in_one_set_and_similar_ones_share_labels():
+    path = str(shared_data("upr-info-s01-17/upr_info_sessions_01_17.csv"))
+    summary, figures = _run("--test", path, "--test-sessions", "1-5", "--task", "similarity")
+    assert figures["recommendations"] == 6094 and figures["joint_groups"] > 50
+    assert figures["joint_recall"] == 1.0
+    assert figures["top5_label_agreement"] > figures["baseline"]["top5_label_agreement"]
+    assert summary.startswith("similarity: 1.0000 of")
+
+
+@pytest.mark.shared_data
+def test_search_by_meaning_finds_subjects_named_in_other_words():
+    path = str(shared_data("upr-info-s01-17/upr_info_sessions_01_17.csv"))
+    _summary, figures = _run("--test", path, "--test-sessions", "1-9", "--task", "search")
+    assert figures["queries"] == 30
+    assert figures["precision_at_10"] > figures["baseline"]["precision_at_10"] + 0.2
+    assert figures["baseline"]["queries_without_results"] > 5

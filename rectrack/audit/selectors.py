@@ -54,6 +54,8 @@ EXTRA_LABELS = {
     "measurements": gettext_lazy("measurements"),
     "comments": gettext_lazy("comments"),
     "resolved comments": gettext_lazy("resolved comments"),
+    "accepted suggestions": gettext_lazy("accepted suggestions"),
+    "members": gettext_lazy("members"),
 }
 
 

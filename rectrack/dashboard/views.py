@@ -69,5 +69,6 @@ def upcoming(request: HttpRequest, section: str) -> HttpResponse:
             "description": description,
             "section": section,
             "can_manage_users": permissions.can_manage_users(request.user),
+            "can_review_suggestions": permissions.can_review_suggestions(request.user),
         },
     )

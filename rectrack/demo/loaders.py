@@ -650,6 +650,7 @@ def load_demo(*, actor=None) -> dict[str, int]:
     events = _calendar_events(institutions, actor)
     requests = _information_requests(institutions, actor)
     drafts = _report_drafts(institutions, actor)
+    suggested, grouped = _suggestions(actor)
     if not InstanceSettings.objects.exists():
         # A new demo shows a public portal; an administrator's own choice is never overridden.
         instance_services.portal_rules_update(
@@ -664,4 +665,36 @@ def load_demo(*, actor=None) -> dict[str, int]:
         "calendar events added": events,
         "information requests added": requests,
         "report drafts added": drafts,
+        "labels suggested": suggested,
+        "groups of similar recommendations added": grouped,
     }
+
+
+def _suggestions(actor) -> tuple[int, int]:
+    """Train the label model on the demo's classified recommendations (the 2014 ones have no SDGs, so they get
+    SDG suggestions), index the texts, and group one ask repeated across the three cycles."""
+    from collections import Counter
+
+    from rectrack.recommendations.models import RecommendationGroup
+    from rectrack.suggestions import services as suggestions
+    from rectrack.suggestions.models import PossibleDuplicate, Suggestion
+    from rectrack.suggestions.similarity import clean
+
+    if suggestions.active_model() is None:
+        suggestions.model_train(suggestions.model_request(actor=actor))
+    suggestions.index_run(rebuild=False)
+    grouped = 0
+    if not RecommendationGroup.objects.exists():
+        # The set of possible duplicates that spans the most documents (cycles).
+        by_documents = Counter(
+            number
+            for number, _document in set(PossibleDuplicate.objects.values_list("number", "recommendation__document_id"))
+        )
+        if by_documents:
+            number, _count = by_documents.most_common(1)[0]
+            members = list(Recommendation.objects.filter(possible_duplicate__number=number).select_related("document"))
+            if len(members) > 1:
+                title = clean(members[0].text)[:120]
+                recommendation_services.group_create(title=title, recommendations=members, actor=actor)
+                grouped = 1
+    return Suggestion.objects.filter(state="pending").count(), grouped

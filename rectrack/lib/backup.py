@@ -38,9 +38,13 @@ from django.utils import timezone
 FORMAT = 1
 DATA = "data.jsonl"
 MANIFEST = "manifest.json"
-# Rebuilt by migrate (content types, permissions) or worth nothing elsewhere
-# (sessions, sign-in failures, queued tasks).
+# Rebuilt by migrate (content types, permissions), worth nothing elsewhere
+# (sessions, sign-in failures, queued tasks), or derived from the texts and
+# rebuilt by `index_recommendations` (similar pairs, possible duplicates; the
+# label model and index files are not in the archive either).
 EXCLUDED = [
+    "suggestions.similarpair",
+    "suggestions.possibleduplicate",
     "contenttypes.contenttype",
     "auth.permission",
     "sessions.session",

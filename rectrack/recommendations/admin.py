@@ -7,6 +7,7 @@ from rectrack.recommendations.models import (
     Document,
     Mechanism,
     Recommendation,
+    RecommendationGroup,
     StatusChange,
     paragraph_sort_key,
 )
@@ -79,3 +80,9 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(RecommendationGroup)
+class RecommendationGroupAdmin(HistoryAdmin):
+    list_display = ["title", "created_by", "created_at"]
+    search_fields = ["title"]

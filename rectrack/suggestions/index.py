@@ -28,7 +28,9 @@ from rectrack.suggestions.training import models_dir
 
 # A refresh that would re-read more than this share of the texts rebuilds the index instead.
 REBUILD_SHARE = 0.3
-SEARCH_MIN_SCORE = 0.2  # meaning-based search: below this, a recommendation is not about the query
+# Search by meaning keeps the results scoring at least this, and at least this share of the best one's score.
+SEARCH_MIN_SCORE = 0.02
+SEARCH_RELATIVE = 0.4
 SEARCH_LIMIT = 1000
 MIN_TEXTS = 3
 FORMAT = 1
@@ -264,9 +266,10 @@ def refresh(
 
 
 def search(query: str, *, limit: int = SEARCH_LIMIT) -> list[tuple[int, float]]:
-    """Recommendations about what `query` says, best first, as (id, score) pairs above SEARCH_MIN_SCORE: the
-    `limit` nearest by meaning, ranked by the index's blend of meaning and shared words (a text with the query's
-    own words comes first, one about the same thing in other words still comes). Empty without an index."""
+    """Recommendations about what `query` says, best first, as (id, score) pairs: the `limit` nearest by meaning,
+    ranked by the index's blend of meaning and shared words (a text with the query's own words comes first, one
+    about the same thing in other words still comes), down to SEARCH_RELATIVE of the best score. Empty without
+    an index."""
     loaded = load()
     if loaded is None or not query.strip() or not len(loaded.ids):
         return []
@@ -290,7 +293,10 @@ def search(query: str, *, limit: int = SEARCH_LIMIT) -> list[tuple[int, float]]:
         for (pk, meaning), words in zip(kept, shared, strict=True)
     ]
     blended.sort(key=lambda pair: -pair[1])
-    return [(pk, score) for pk, score in blended if score >= SEARCH_MIN_SCORE]
+    if not blended:
+        return []
+    floor = max(SEARCH_MIN_SCORE, SEARCH_RELATIVE * blended[0][1])
+    return [(pk, score) for pk, score in blended if score >= floor]
 
 
 def similar_to_text(text: str, *, exclude_id: int | None = None) -> list[tuple[int, float]]:

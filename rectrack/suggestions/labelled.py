@@ -97,7 +97,8 @@ def _current_labels(kind: str) -> dict[str, str]:
     folder = Path(__file__).resolve().parent.parent / "taxonomy" / "data" / "uhri"
     current = [line.strip() for line in (folder / filename).read_text(encoding="utf-8").splitlines() if line.strip()]
     found = {label_key(label): label for label in current}
-    for old, new in (yaml.safe_load(CROSSWALK.read_text(encoding="utf-8")).get(kind) or {}).items():
+    section = {"theme": "themes", "affected_persons": "affected_persons"}[kind]
+    for old, new in (yaml.safe_load(CROSSWALK.read_text(encoding="utf-8")).get(section) or {}).items():
         found[label_key(old)] = new  # None: no current label
     return found
 

@@ -34,7 +34,7 @@ NEIGHBOURS = 10  # kept per recommendation
 CANDIDATES = 30  # nearest by meaning, re-ranked by the blend
 LEXICAL_WEIGHT = 0.6  # of the TF-IDF similarity in the blend; the rest is the meaning vectors'
 MIN_SCORE = 0.3  # below this, a text is not called similar
-DUPLICATE_SCORE = 0.85  # at or above: a possible duplicate (the same ask)
+DUPLICATE_SCORE = 0.7  # at or above: a possible duplicate (the same ask)
 LARGEST_SET = 40  # possible duplicates are offered in sets of at most this many
 FIT_SAMPLE = 60_000  # texts the representations are fitted on (all of them up to this many)
 EXACT_UP_TO = 40_000  # up to this many texts, neighbours are found exactly
@@ -184,6 +184,8 @@ def neighbours(
         blended[valid] = LEXICAL_WEIGHT * lexical_scores + (1 - LEXICAL_WEIGHT) * meaning_scores
     blended = blended.reshape(candidates.shape)
     blended[candidates < 0] = -1.0
+    if exclude is not None:
+        blended[candidates == exclude[:, None]] = -1.0  # a text is not similar to itself
     order = np.argsort(-blended, axis=1)[:, :NEIGHBOURS]
     index = np.take_along_axis(candidates, order, 1)
     score = np.clip(np.take_along_axis(blended, order, 1), -1.0, 1.0)

@@ -24,3 +24,7 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Restored {summary.rows:,} rows and {summary.files:,} files from {summary.path}.")
+        self.stdout.write(
+            "The label model and the index of similar recommendations are rebuilt from the data: run "
+            "manage.py train_suggestions and manage.py index_recommendations (or Settings › Suggestions)."
+        )
