@@ -185,7 +185,7 @@ def _pending_locked(suggestions: Iterable[Suggestion] | QuerySet) -> list[Sugges
     another transaction decided meanwhile, and leaves them out)."""
     ids = [item.pk for item in suggestions] if not isinstance(suggestions, QuerySet) else suggestions.values("pk")
     return list(
-        Suggestion.objects.select_for_update()
+        Suggestion.objects.select_for_update(of=("self",))
         .filter(pk__in=ids, state=SuggestionState.PENDING)
         .select_related("term__maps_to", "term__vocabulary")
         .order_by("recommendation_id", "kind", "-confidence")
@@ -195,13 +195,10 @@ def _pending_locked(suggestions: Iterable[Suggestion] | QuerySet) -> list[Sugges
 def _refuse_if_decided(wanted: list[Suggestion], pending: list[Suggestion]) -> None:
     if len(wanted) == 1 and not pending:
         other = Suggestion.objects.select_related("decided_by").get(pk=wanted[0].pk)
-        raise AlreadyDecided(
-            _("%(name)s already %(decision)s this suggestion.")
-            % {
-                "name": other.decided_by or _("Someone"),
-                "decision": _("accepted") if other.state == SuggestionState.ACCEPTED else _("rejected"),
-            }
-        )
+        name = other.decided_by or _("Someone")
+        if other.state == SuggestionState.ACCEPTED:
+            raise AlreadyDecided(_("%(name)s already accepted this suggestion.") % {"name": name})
+        raise AlreadyDecided(_("%(name)s already rejected this suggestion.") % {"name": name})
 
 
 _READ_BACK = Recommendation.objects.select_related("document").only("pk", "version", "paragraph", "document__symbol")
