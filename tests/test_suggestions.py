@@ -270,3 +270,21 @@ def test_after_an_import_a_first_model_is_trained_and_labels_suggested(world, se
     with_sdg_suggestions = new.filter(suggestions__kind="sdg").distinct().count()
     assert with_sdg_suggestions > 100
     assert SimilarPair.objects.filter(recommendation__in=new).exists()
+
+
+def test_the_review_page_reads_a_constant_number_of_queries(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world, Role.COORDINATOR)
+    others = [_unclassified(world, f"Ensure school attendance for all children, plan {n}") for n in range(12)]
+    pending_suggestion(world)
+    client.get(reverse("suggestions:review"))  # caches what every page reads once
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("suggestions:review"))
+    for number, rec in enumerate(others):
+        pending_suggestion(world, recommendation=rec, confidence=0.5 + number / 100)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("suggestions:review"))
+    assert len(response.context["page"].object_list) == 13
+    assert len(many) == len(few), "the review page's queries grow with its rows"

@@ -20,6 +20,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from scipy import sparse
 
 from rectrack.recommendations.models import Recommendation
 from rectrack.suggestions import similarity
@@ -42,6 +43,7 @@ class Loaded:
     representation: similarity.Representation
     ids: np.ndarray
     meaning: np.ndarray  # memory-mapped, rows in the order of ids
+    lexical: sparse.csr_matrix  # TF-IDF rows in the order of ids, over memory-mapped arrays
     digests: np.ndarray
     row_of: dict
 
@@ -72,12 +74,17 @@ def load(index: SimilarityIndex | None = None) -> Loaded | None:
         if stored.get("format") != FORMAT:
             return None
         ids = np.load(folder / "ids.npy")
+        lexical = sparse.csr_matrix(
+            tuple(np.load(folder / f"lexical-{part}.npy", mmap_mode="r") for part in ("data", "indices", "indptr")),
+            shape=(len(ids), len(stored["representation"].tfidf.vocabulary_)),
+        )
         _loaded.clear()
         _loaded[name] = Loaded(
             name=name,
             representation=stored["representation"],
             ids=ids,
             meaning=np.load(folder / "meaning.npy", mmap_mode="r"),
+            lexical=lexical,
             digests=np.load(folder / "digests.npy"),
             row_of={int(pk): at for at, pk in enumerate(ids)},
         )
@@ -96,28 +103,42 @@ def _all_texts() -> tuple[np.ndarray, list[str]]:
     return np.array(ids, dtype=np.int64), texts
 
 
-def _save(index: SimilarityIndex, representation, ids, meaning, digests) -> None:
+def _save(index: SimilarityIndex, representation, ids, meaning, lexical, digests) -> None:
     name = f"index-{index.pk}-{secrets.token_hex(4)}"
     folder = _folder(name)
     folder.mkdir(parents=True, exist_ok=True)
     joblib.dump({"format": FORMAT, "representation": representation}, folder / "representation.joblib", compress=3)
     np.save(folder / "ids.npy", ids)
     np.save(folder / "meaning.npy", np.ascontiguousarray(meaning, dtype=np.float32))
+    lexical = sparse.csr_matrix(lexical, dtype=np.float32)
+    for part in ("data", "indices", "indptr"):
+        np.save(folder / f"lexical-{part}.npy", getattr(lexical, part))
     np.save(folder / "digests.npy", digests)
     index.file_name = name
 
 
-def _pairs(ids: np.ndarray, rows: np.ndarray, found: similarity.Neighbours) -> list[SimilarPair]:
-    pairs = []
-    for query, neighbour_rows, scores in zip(rows, found.index, found.score, strict=True):
-        for row, score in zip(neighbour_rows, scores, strict=True):
-            if row >= 0:
-                pairs.append(
-                    SimilarPair(
-                        recommendation_id=int(ids[query]), similar_id=int(ids[row]), score=round(float(score), 4)
-                    )
-                )
-    return pairs
+def _pairs(ids: np.ndarray, rows: np.ndarray, found: similarity.Neighbours):
+    """The stored pairs of the queries `rows`, as (recommendation id, similar id, score) arrays."""
+    keep = found.index >= 0
+    start = np.repeat(ids[rows], found.index.shape[1]).reshape(found.index.shape)[keep]
+    end = ids[found.index[keep]]
+    return start, end, np.round(found.score[keep].astype(np.float64), 4)
+
+
+PAIRS_CHUNK = 20_000
+
+
+def _write_pairs(start: np.ndarray, end: np.ndarray, scores: np.ndarray, *, ignore_conflicts: bool = False) -> None:
+    """Insert pairs a chunk at a time, so that 2.6 million never sit in memory as objects."""
+    for at in range(0, len(start), PAIRS_CHUNK):
+        chunk = zip(
+            start[at : at + PAIRS_CHUNK], end[at : at + PAIRS_CHUNK], scores[at : at + PAIRS_CHUNK], strict=True
+        )
+        SimilarPair.objects.bulk_create(
+            [SimilarPair(recommendation_id=int(a), similar_id=int(b), score=float(c)) for a, b, c in chunk],
+            batch_size=5000,
+            ignore_conflicts=ignore_conflicts,
+        )
 
 
 def _write_duplicates() -> int:
@@ -201,10 +222,11 @@ def build(
     timings["neighbours_seconds"] = round(time.monotonic() - started - timings["vectors_seconds"], 1)
     say("pairs", 0.8)
     with transaction.atomic():
-        SimilarPair.objects.all().delete()
-        SimilarPair.objects.bulk_create(_pairs(ids, rows, found), batch_size=5000)
+        SimilarPair.objects.all()._raw_delete(SimilarPair.objects.db)  # derived rows: nothing refers to them
+        _write_pairs(*_pairs(ids, rows, found))
         duplicates = _write_duplicates()
-    _save(index, representation, ids, meaning, np.array([_digest(text) for text in texts], dtype=np.uint32))
+    digests = np.array([_digest(text) for text in texts], dtype=np.uint32)
+    _save(index, representation, ids, meaning, lexical, digests)
     timings["seconds"] = round(time.monotonic() - started, 1)
     return _finish(index, count=len(ids), figures={**timings, "in_duplicate_sets": duplicates})
 
@@ -245,15 +267,12 @@ def refresh(
     with transaction.atomic():
         SimilarPair.objects.filter(recommendation_id__in=changed_ids).delete()
         SimilarPair.objects.filter(similar_id__in=changed_ids).delete()
-        forward = _pairs(ids, rows, found)
+        start, end, scores = _pairs(ids, rows, found)
         # The new and changed recommendations also join the lists of those they resemble.
-        backward = [
-            SimilarPair(recommendation_id=pair.similar_id, similar_id=pair.recommendation_id, score=pair.score)
-            for pair in forward
-        ]
-        SimilarPair.objects.bulk_create(forward + backward, batch_size=5000, ignore_conflicts=True)
+        _write_pairs(np.concatenate([start, end]), np.concatenate([end, start]), np.concatenate([scores, scores]),
+                     ignore_conflicts=True)  # fmt: skip
         duplicates = _write_duplicates()
-    _save(index, representation, ids, meaning, digests)
+    _save(index, representation, ids, meaning, lexical, digests)
     return _finish(
         index,
         count=len(ids),
@@ -281,16 +300,13 @@ def search(query: str, *, limit: int = SEARCH_LIMIT) -> list[tuple[int, float]]:
     scores = np.asarray(loaded.meaning @ query_meaning[0])
     count = min(limit, len(scores))
     top = np.argpartition(-scores, count - 1)[:count]
-    ids = [int(loaded.ids[at]) for at in top]
-    texts = dict(Recommendation.objects.filter(pk__in=ids).values_list("pk", "text"))
-    kept = [(pk, float(scores[at])) for pk, at in zip(ids, top, strict=True) if pk in texts]
-    if not kept:
-        return []
-    lexical = representation.lexical([texts[pk] for pk, _score in kept])
-    shared = np.asarray((lexical @ query_lexical.T).todense()).ravel()
+    shared = np.asarray((loaded.lexical[top] @ query_lexical.T.astype(np.float32)).todense()).ravel()
     blended = [
-        (pk, similarity.LEXICAL_WEIGHT * float(words) + (1 - similarity.LEXICAL_WEIGHT) * meaning)
-        for (pk, meaning), words in zip(kept, shared, strict=True)
+        (
+            int(loaded.ids[at]),
+            similarity.LEXICAL_WEIGHT * float(words) + (1 - similarity.LEXICAL_WEIGHT) * float(scores[at]),
+        )
+        for at, words in zip(top, shared, strict=True)
     ]
     blended.sort(key=lambda pair: -pair[1])
     if not blended:
@@ -311,16 +327,12 @@ def similar_to_text(text: str, *, exclude_id: int | None = None) -> list[tuple[i
     scores = np.asarray(loaded.meaning @ query_meaning[0])
     count = min(similarity.CANDIDATES + 1, len(scores))
     top = np.argpartition(-scores, count - 1)[:count]
-    candidate_ids = [int(loaded.ids[at]) for at in top if int(loaded.ids[at]) != exclude_id]
-    candidate_texts = dict(Recommendation.objects.filter(pk__in=candidate_ids).values_list("pk", "text"))
-    candidate_ids = [pk for pk in candidate_ids if pk in candidate_texts]
-    if not candidate_ids:
+    top = np.array([at for at in top if int(loaded.ids[at]) != exclude_id], dtype=np.int64)
+    if not len(top):
         return []
-    lexical = representation.lexical([candidate_texts[pk] for pk in candidate_ids])
-    meaning = representation.meaning(lexical)
-    found = similarity.neighbours(query_lexical, query_meaning, lexical, meaning)
+    found = similarity.neighbours(query_lexical, query_meaning, loaded.lexical[top], np.asarray(loaded.meaning[top]))
     return [
-        (candidate_ids[row], float(score))
+        (int(loaded.ids[top[row]]), float(score))
         for row, score in zip(found.index[0], found.score[0], strict=True)
         if row >= 0
     ]

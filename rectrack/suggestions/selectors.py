@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 
 from rectrack.recommendations.models import Recommendation
 from rectrack.suggestions import index
@@ -50,33 +50,27 @@ def matching(filters: ReviewFilters, *, within: QuerySet | None = None) -> Query
 
 
 class ReviewPage:
-    """A page of the review list for Paginator: recommendations that have matching suggestions, most confident
-    first, each with its matching suggestions."""
+    """A page of the review list for Paginator: recommendations that have matching suggestions, those with the
+    most confident first, each with its matching suggestions. Counted and sliced in the database (one grouped
+    query each), whatever the number of suggestions."""
 
     def __init__(self, suggestions: QuerySet[Suggestion]):
         self.suggestions = suggestions
-        self._ids = None
-
-    def _recommendation_ids(self) -> list[int]:
-        if self._ids is None:
-            ordered = self.suggestions.order_by("-confidence", "recommendation_id")
-            ordered = ordered.values_list("recommendation_id", flat=True)
-            seen, ids = set(), []
-            for pk in ordered.iterator(chunk_size=5000):
-                if pk not in seen:
-                    seen.add(pk)
-                    ids.append(pk)
-            self._ids = ids
-        return self._ids
+        self.grouped = (
+            suggestions.order_by()
+            .values("recommendation_id")
+            .annotate(best=Max("confidence"))
+            .order_by("-best", "recommendation_id")
+        )
 
     def count(self) -> int:
-        return len(self._recommendation_ids())
+        return self.grouped.count()
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, window: slice):
-        ids = self._recommendation_ids()[window]
+        ids = [row["recommendation_id"] for row in self.grouped[window]]
         rows = Recommendation.objects.select_related("document", "mechanism").prefetch_related(
             Prefetch(
                 "suggestions",

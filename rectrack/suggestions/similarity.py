@@ -39,6 +39,7 @@ LARGEST_SET = 40  # possible duplicates are offered in sets of at most this many
 FIT_SAMPLE = 60_000  # texts the representations are fitted on (all of them up to this many)
 EXACT_UP_TO = 40_000  # up to this many texts, neighbours are found exactly
 PROBES = 8  # clusters searched above that
+RESCORE_CHUNK = 5000  # queries re-ranked at a time
 
 # "121.2 " at the start and "(Ukraine);" at the end say nothing about what is asked.
 _PARAGRAPH = re.compile(r"^\s*\d{1,4}(?:\.\d{1,4}){0,3}[.)]?\s*")
@@ -173,16 +174,21 @@ def neighbours(
         candidates = _candidates_exact(queries_meaning, meaning, exclude)
     else:
         candidates = _candidates_by_cluster(queries_meaning, meaning, exclude, seed=seed)
-    rows = np.repeat(np.arange(len(candidates)), candidates.shape[1])
-    flat = candidates.ravel()
-    valid = flat >= 0
-    blended = np.full(flat.shape, -1.0, dtype=np.float32)
-    if valid.any():
+    blended = np.full(candidates.shape, -1.0, dtype=np.float32)
+    # In chunks of queries: the pairs' sparse rows would otherwise take gigabytes at 260,000 texts.
+    for start in range(0, len(candidates), RESCORE_CHUNK):
+        block = candidates[start : start + RESCORE_CHUNK]
+        rows = np.repeat(np.arange(start, start + len(block)), block.shape[1])
+        flat = block.ravel()
+        valid = flat >= 0
+        if not valid.any():
+            continue
         at, to = rows[valid], flat[valid]
         lexical_scores = np.asarray(queries_lexical[at].multiply(lexical[to]).sum(axis=1)).ravel()
         meaning_scores = np.einsum("ij,ij->i", queries_meaning[at], meaning[to])
-        blended[valid] = LEXICAL_WEIGHT * lexical_scores + (1 - LEXICAL_WEIGHT) * meaning_scores
-    blended = blended.reshape(candidates.shape)
+        scores = np.full(flat.shape, -1.0, dtype=np.float32)
+        scores[valid] = LEXICAL_WEIGHT * lexical_scores + (1 - LEXICAL_WEIGHT) * meaning_scores
+        blended[start : start + len(block)] = scores.reshape(block.shape)
     blended[candidates < 0] = -1.0
     if exclude is not None:
         blended[candidates == exclude[:, None]] = -1.0  # a text is not similar to itself
