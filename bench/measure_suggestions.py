@@ -82,6 +82,16 @@ def main() -> None:
             result["suggestions_written"] = services.suggest(model=model)
             result["classify_seconds"] = round(time.perf_counter() - started, 1)
             result["classified"] = Suggestion.objects.values("recommendation_id").distinct().count()
+            print("  the review page and Settings › Suggestions with every suggestion pending…", flush=True)
+            secretariat = User.objects.filter(role=Role.COORDINATOR, is_active=True).first()
+            if secretariat is None:
+                secretariat = User.objects.create(username="bench-coordinator", role=Role.COORDINATOR)
+            client = Client()
+            client.force_login(secretariat)
+            client.get("/suggestions/")
+            pages = ["/suggestions/", "/suggestions/?kind=sdg&min_percent=80", "/suggestions/?page=40"]
+            result["review_page_ms"] = figures([ms(client.get, url)[0] for url in pages * 7])
+            result["settings_page_ms"] = figures([ms(client.get, "/settings/suggestions/")[0] for _ in range(10)])
             raise Rollback
     except Rollback:
         pass

@@ -75,7 +75,9 @@ def main() -> None:
         print(f"{vendor:<11} one suggestion: p50 {one['p50']} ms, p95 {one['p95']} ms "
               f"(target {TARGET_ONE_MS}: {'yes' if one['p95'] < TARGET_ONE_MS else 'NO'}); "
               f"first one after start {result['first_suggestion_ms']} ms")  # fmt: skip
-        for name in ("similar_ms", "meaning_search_ms", "list_by_meaning_ms", "detail_page_ms"):
+        names = ("similar_ms", "meaning_search_ms", "list_by_meaning_ms", "detail_page_ms", "review_page_ms",
+                 "settings_page_ms")  # fmt: skip
+        for name in names:
             figures = result[name]
             print(f"{vendor:<11} {name.removesuffix('_ms').replace('_', ' ')}: p50 {figures['p50']} ms, "
                   f"p95 {figures['p95']} ms")  # fmt: skip

@@ -184,18 +184,19 @@ def save(model: SuggestionModel, name: str) -> Path:
     return path
 
 
-_loaded: dict[str, SuggestionModel] = {}
+_loaded: dict[tuple, SuggestionModel] = {}
 
 
 def load(name: str) -> SuggestionModel | None:
     """The model saved under `name` (kept in memory after the first use), or None when its file is gone."""
-    if name not in _loaded:
-        path = models_dir() / name
-        if not name or not path.exists():
-            return None
+    path = models_dir() / name
+    if not name or not path.exists():
+        return None
+    key = (str(path), path.stat().st_mtime_ns)  # another folder or a new file of that name is another model
+    if key not in _loaded:
         stored = joblib.load(path)
         if stored.get("format") != FORMAT:
             return None
         _loaded.clear()  # one model in memory per process: the one in use
-        _loaded[name] = stored["model"]
-    return _loaded[name]
+        _loaded[key] = stored["model"]
+    return _loaded[key]
