@@ -288,3 +288,34 @@ def test_the_review_page_reads_a_constant_number_of_queries(world, client_for):
         response = client.get(reverse("suggestions:review"))
     assert len(response.context["page"].object_list) == 13
     assert len(many) == len(few), "the review page's queries grow with its rows"
+
+
+def test_review_pages_read_off_the_confidence_index_keep_the_grouped_order(world, client_for, monkeypatch):
+    """The first pages are read from the suggestions most confident first, deeper ones grouped in the database
+    (and a shallow page whose scan stops short is grouped too): the same recommendations, in the same order,
+    however the page is read, ties on confidence broken by recommendation."""
+    from rectrack.suggestions import selectors
+
+    others = [_unclassified(world, f"Ensure school attendance for all children, plan {n}") for n in range(9)]
+    torture = Term.objects.get(pk=world.torture_theme.pk)
+    for number, rec in enumerate(others):
+        pending_suggestion(world, recommendation=rec, confidence=(0.9, 0.6, 0.75)[number % 3])
+        if number % 2:
+            pending_suggestion(world, recommendation=rec, term=torture, confidence=0.95 - number / 100)
+    filters = selectors.ReviewFilters()
+
+    def read(window: slice) -> list[int]:
+        return selectors.ReviewPage(selectors.matching(filters))._ids(window)
+
+    scanned = [read(slice(start, start + 4)) for start in (0, 4, 8)]
+    monkeypatch.setattr(selectors, "SCAN_PAGES_UP_TO", 0)
+    grouped = [read(slice(start, start + 4)) for start in (0, 4, 8)]
+    monkeypatch.setattr(selectors, "SCAN_PAGES_UP_TO", 2_000)
+    monkeypatch.setattr(selectors, "SCAN_LIMIT", 3)
+    cut_short = [read(slice(start, start + 4)) for start in (0, 4, 8)]
+    assert scanned == grouped == cut_short
+    assert sum(len(ids) for ids in scanned) == 9
+    expected = sorted(others, key=lambda rec: (-max(item.confidence for item in rec.suggestions.all()), rec.pk))
+    assert [pk for ids in scanned for pk in ids] == [rec.pk for rec in expected]
+    response = client_for(world, Role.COORDINATOR).get(reverse("suggestions:review"))
+    assert [rec.pk for rec in response.context["page"].object_list] == [rec.pk for rec in expected]

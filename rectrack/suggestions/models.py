@@ -98,8 +98,14 @@ class Suggestion(models.Model):
             models.UniqueConstraint(fields=["recommendation", "term"], name="one_suggestion_per_term"),
         ]
         indexes = [
-            models.Index(fields=["state", "kind", "-confidence"], name="suggestion_review_idx"),
-            models.Index(fields=["term", "state"], name="suggestion_term_idx"),
+            # The review page: most confident first (read in this order until a page is full), recommendations
+            # counted and grouped, the label filter's counts, each an index-only scan at 350,000 suggestions; the
+            # same by kind.
+            models.Index(fields=["state", "-confidence", "recommendation"], name="suggestion_best_idx"),
+            models.Index(fields=["state", "recommendation", "confidence"], name="suggestion_by_rec_idx"),
+            models.Index(fields=["state", "kind", "-confidence", "recommendation"], name="suggestion_review_idx"),
+            models.Index(fields=["state", "kind", "recommendation", "confidence"], name="suggestion_kind_rec_idx"),
+            models.Index(fields=["state", "term"], name="suggestion_term_idx"),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
 
 from rectrack.recommendations.models import Recommendation
 from rectrack.suggestions import index
@@ -49,6 +49,10 @@ def matching(filters: ReviewFilters, *, within: QuerySet | None = None) -> Query
     return suggestions
 
 
+SCAN_PAGES_UP_TO = 2_000  # recommendations: pages before this one are read off the confidence index
+SCAN_LIMIT = 20_000  # suggestions read that way at most, then grouped in the database
+
+
 class ReviewPage:
     """A page of the review list for Paginator: recommendations that have matching suggestions, those with the
     most confident first, each with its matching suggestions. Counted and sliced in the database (one grouped
@@ -69,8 +73,28 @@ class ReviewPage:
     def __len__(self) -> int:
         return self.count()
 
+    def _ids(self, window: slice) -> list[int]:
+        """The recommendations of a window. A recommendation first comes, reading its suggestions most confident
+        first (ties by recommendation), at its best one, so the first pages are read off the index that way,
+        stopping once full; deeper pages are grouped (and sorted) in the database."""
+        wanted = window.stop
+        if wanted <= SCAN_PAGES_UP_TO:
+            seen: dict[int, None] = {}
+            rows = self.suggestions.order_by("-confidence", "recommendation_id").values_list(
+                "recommendation_id", flat=True
+            )
+            read = 0
+            for pk in rows[:SCAN_LIMIT].iterator(chunk_size=2_000):
+                read += 1
+                seen.setdefault(pk, None)
+                if len(seen) >= wanted:
+                    break
+            if len(seen) >= wanted or read < SCAN_LIMIT:  # the page is full, or every matching suggestion was read
+                return list(seen)[window]
+        return [row["recommendation_id"] for row in self.grouped[window]]
+
     def __getitem__(self, window: slice):
-        ids = [row["recommendation_id"] for row in self.grouped[window]]
+        ids = self._ids(window)
         rows = Recommendation.objects.select_related("document", "mechanism").prefetch_related(
             Prefetch(
                 "suggestions",
@@ -169,13 +193,17 @@ def counts() -> dict:
     return found
 
 
+def lacking(kind: str, recommendations: QuerySet | None = None) -> QuerySet[Recommendation]:
+    """The recommendations (of `recommendations`, default all) with no label of `kind`: NOT EXISTS, an anti-join
+    on both databases (PostgreSQL runs NOT IN over a large subquery row by row)."""
+    through = Recommendation._meta.get_field(RELATIONS[kind]).remote_field.through
+    recommendations = Recommendation.objects.all() if recommendations is None else recommendations
+    return recommendations.filter(~Exists(through.objects.filter(recommendation_id=OuterRef("pk"))))
+
+
 def lacking_counts() -> dict[str, int]:
     """How many recommendations have no label of each kind."""
-    found = {}
-    for kind in KINDS:
-        through = Recommendation._meta.get_field(RELATIONS[kind]).remote_field.through
-        found[kind] = Recommendation.objects.exclude(pk__in=through.objects.values("recommendation_id")).count()
-    return found
+    return {kind: lacking(kind).count() for kind in KINDS}
 
 
 def training_history(limit: int = 10) -> list[LabelModel]:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from rectrack.audit.models import Action
 from rectrack.audit.services import bump_versions, record_events
 from rectrack.recommendations.models import Recommendation
 from rectrack.suggestions import index as text_index
-from rectrack.suggestions import training
+from rectrack.suggestions import selectors, training
 from rectrack.suggestions.models import LabelModel, ModelState, SimilarityIndex, Suggestion, SuggestionState
 from rectrack.taxonomy.models import Term
 
@@ -104,11 +104,6 @@ def _forget_old_models(*, keep: LabelModel) -> None:
 # ---------------------------------------------------------------- suggesting
 
 
-def _lacking(kind: str, recommendations: QuerySet) -> QuerySet:
-    through = Recommendation._meta.get_field(training.RELATIONS[kind]).remote_field.through
-    return recommendations.filter(~Exists(through.objects.filter(recommendation_id=OuterRef("pk"))))
-
-
 def suggest(
     *,
     model: LabelModel | None = None,
@@ -125,7 +120,7 @@ def suggest(
     recommendations = Recommendation.objects.all() if recommendations is None else recommendations
     wanted: dict[int, list[str]] = defaultdict(list)
     for kind in learnt.heads:
-        for pk in _lacking(kind, recommendations).values_list("pk", flat=True).iterator(chunk_size=20_000):
+        for pk in selectors.lacking(kind, recommendations).values_list("pk", flat=True).iterator(chunk_size=20_000):
             wanted[pk].append(kind)
     ids = sorted(wanted)
     terms = dict(Term.objects.values_list("pk", "status"))
