@@ -67,9 +67,9 @@ def load(index: SimilarityIndex | None = None) -> Loaded | None:
     index = index or active()
     if index is None:
         return None
-    name = str(_folder(index.file_name))  # the folder's path: another models folder is another index
+    folder = _folder(index.file_name)
+    name = str(folder)  # the folder's full path: another models folder is another index
     if name not in _loaded:
-        folder = _folder(index.file_name)
         stored = joblib.load(folder / "representation.joblib")
         if stored.get("format") != FORMAT:
             return None

@@ -55,8 +55,9 @@ SCAN_LIMIT = 20_000  # suggestions read that way at most, then grouped in the da
 
 class ReviewPage:
     """A page of the review list for Paginator: recommendations that have matching suggestions, those with the
-    most confident first, each with its matching suggestions. Counted and sliced in the database (one grouped
-    query each), whatever the number of suggestions."""
+    most confident first, each with its matching suggestions. Counted in the database (one grouped query on an
+    index); a window is read off the suggestions most confident first (see `_ids`), or grouped in the database
+    when deep, whatever the number of suggestions."""
 
     def __init__(self, suggestions: QuerySet[Suggestion]):
         self.suggestions = suggestions
